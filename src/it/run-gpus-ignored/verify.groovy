@@ -1,0 +1,12 @@
+import groovy.json.JsonSlurper
+
+def lines = new File(basedir, "build.log").readLines()
+def record = new JsonSlurper().parse(new File(basedir, "target/exp/last-run.json"))
+assert record.status == "failed"
+assert record.container.gpusRequested == "all"
+assert record.container.gpusSeen.count == 0
+assert lines.contains("[INFO] [out] exprun-gpu-check: visible=0 devices= names=")
+assert !lines.contains("[INFO] [out] training on the GPU") : "training must not start"
+assert lines.any { it.contains("GPUs were requested (gpus=all) but the container does not see them (0 visible): the engine accepted the request and ignored it. Training was not started.") }
+assert lines.contains("[INFO] BUILD FAILURE")
+return true

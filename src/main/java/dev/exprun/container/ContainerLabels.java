@@ -1,0 +1,14 @@
+package dev.exprun.container;
+
+/** Labels on every run container: who made it, so leftovers can be found and swept safely. */
+public final class ContainerLabels {
+    public static final String RUN_ID = "dev.exprun.run-id";
+    public static final String PROJECT = "dev.exprun.project";
+    public static final String GIT_COMMIT = "dev.exprun.git-commit";
+    public static final String BUILD_HOST = "dev.exprun.build-host";
+    public static final String BUILD_PID = "dev.exprun.build-pid";
+    public static final String BUILD_STARTED = "dev.exprun.build-started";
+
+    private ContainerLabels() {
+    }
+}

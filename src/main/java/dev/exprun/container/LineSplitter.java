@@ -1,0 +1,65 @@
+package dev.exprun.container;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Splits one output stream into lines for display. Bytes are decoded as UTF-8 with replacement
+ * (binary output must not break the build); lines longer than the display limit are cut for the
+ * log only, the raw log keeps them whole.
+ */
+final class LineSplitter {
+    static final int DISPLAY_LIMIT = 16 * 1024;
+
+    private final boolean stderr;
+    private final LogLineSink sink;
+    private final ByteArrayOutputStream current = new ByteArrayOutputStream(256);
+    private long cutBytes;
+
+    LineSplitter(boolean stderr, LogLineSink sink) {
+        this.stderr = stderr;
+        this.sink = sink;
+    }
+
+    void feed(byte[] data, int offset, int length) {
+        int start = offset;
+        int end = offset + length;
+        for (int i = offset; i < end; i++) {
+            if (data[i] == '\n') {
+                append(data, start, i - start);
+                emit();
+                start = i + 1;
+            }
+        }
+        append(data, start, end - start);
+    }
+
+    /** Emits a last line that had no line break: it is output like any other. */
+    void flush() {
+        if (current.size() > 0 || cutBytes > 0) {
+            emit();
+        }
+    }
+
+    private void append(byte[] data, int offset, int length) {
+        int room = DISPLAY_LIMIT - current.size();
+        int take = Math.min(room, length);
+        current.write(data, offset, take);
+        cutBytes += length - take;
+    }
+
+    private void emit() {
+        byte[] bytes = current.toByteArray();
+        int len = bytes.length;
+        if (len > 0 && bytes[len - 1] == '\r') {
+            len--;
+        }
+        String text = new String(bytes, 0, len, StandardCharsets.UTF_8);
+        if (cutBytes > 0) {
+            text += " [... " + cutBytes + " more bytes in the raw log]";
+        }
+        current.reset();
+        cutBytes = 0;
+        sink.line(stderr, text);
+    }
+}

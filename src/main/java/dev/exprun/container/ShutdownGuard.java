@@ -1,0 +1,69 @@
+package dev.exprun.container;
+
+import com.github.dockerjava.api.DockerClient;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Ctrl-C or SIGTERM of the build: stops and removes the run's container, then gives the build thread
+ * a moment to write the record as {@code interrupted}; if it cannot, writes a record itself. The hook
+ * is registered before the container is created so a signal between create and start is covered too.
+ */
+public final class ShutdownGuard implements AutoCloseable {
+    private static final long STOP_GRACE_SECONDS = 5;
+    private static final long FINISH_WAIT_SECONDS = 20;
+
+    private final DockerClient client;
+    private final Runnable fallbackRecord;
+    private final AtomicBoolean interrupted = new AtomicBoolean();
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private final Thread hook;
+    private volatile String containerId;
+
+    public ShutdownGuard(DockerClient client, Runnable fallbackRecord) {
+        this.client = client;
+        this.fallbackRecord = fallbackRecord;
+        this.hook = new Thread(this::onShutdown, "exprun-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    void containerCreated(String id) {
+        this.containerId = id;
+    }
+
+    public boolean interrupted() {
+        return interrupted.get();
+    }
+
+    private void onShutdown() {
+        interrupted.set(true);
+        String id = containerId;
+        if (id != null) {
+            ContainerRunner.stopQuietly(client, id, STOP_GRACE_SECONDS);
+        }
+        try {
+            if (!finished.await(FINISH_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                fallbackRecord.run();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fallbackRecord.run();
+        } finally {
+            if (id != null) {
+                ContainerRunner.removeQuietly(client, id);
+            }
+        }
+    }
+
+    /** The build thread is done with the run (record written, container removed). */
+    @Override
+    public void close() {
+        finished.countDown();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // Already shutting down: the hook is running and sees 'finished'.
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package dev.exprun.git;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import org.eclipse.jgit.api.errors.JGitInternalException;
+import org.eclipse.jgit.errors.NoWorkTreeException;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+
+import dev.exprun.core.ExpError;
+import dev.exprun.core.ExpLog;
+
+/**
+ * Resolves which code a run used: commit, branch, tags, remote, and the uncommitted changes as a
+ * patch that reproduces the work tree from the commit. Reads the repository only; it never writes
+ * HEAD, the index, config or the work tree.
+ */
+public final class GitProvenanceResolver {
+    private final ExpLog log;
+    private final Map<String, String> env;
+
+    /** @param env the process environment ({@code System.getenv()}); read for CI branch variables only */
+    public GitProvenanceResolver(ExpLog log, Map<String, String> env) {
+        this.log = Objects.requireNonNull(log, "log");
+        this.env = Map.copyOf(env);
+    }
+
+    /**
+     * @param projectDir the project base dir; may be below the work tree root, or in no repository
+     * @param buildDir   the project's build dir; nothing under it ever counts as a change
+     * @param patchFile  where the patch goes when the tree is dirty (parent dirs created); when clean
+     *                   no patch is written and a stale one from an earlier run is deleted
+     */
+    public GitProvenance resolve(Path projectDir, Path buildDir, Path patchFile) {
+        Path project = projectDir.toAbsolutePath().normalize();
+        try (Repository repo = RepositoryLocator.open(project)) {
+            if (repo == null) {
+                warnNoRepository(project);
+                return GitProvenance.none(projectDir);
+            }
+            return resolve(repo, project, project.resolve(buildDir), patchFile);
+        } catch (IOException | JGitInternalException | NoWorkTreeException e) {
+            throw new ExpError("Cannot read the git repository of " + project + ": " + e.getMessage(),
+                    "Check that `git status` works in " + project + " and that the files under .git are readable.",
+                    e);
+        }
+    }
+
+    private GitProvenance resolve(Repository repo, Path project, Path buildDir, Path patchFile)
+            throws IOException {
+        WorkTreePaths paths = new WorkTreePaths(repo.getWorkTree().toPath());
+        HeadState head = HeadState.read(repo, env);
+        List<Ref> tags = head.commit() == null ? List.of() : TagInfo.peeledTags(repo);
+        WorkTreeStatus.Result status = WorkTreeStatus.scan(repo, head.commit(), excludedDir(paths, buildDir));
+        PatchWriter.Written patch = writeOrClearPatch(repo, head, status, patchFile);
+        return new GitProvenance(true, paths.root().toString(), paths.relative(project), name(head),
+                head.branch(), head.detached(), head.branchSource(),
+                head.commit() == null ? null : TagInfo.describe(repo, head.commit(), tags),
+                head.commit() == null ? List.of() : TagInfo.atHead(tags, head.commit()),
+                RemoteUrl.of(repo.getConfig()), isShallow(repo), !status.isClean(), status.changes(),
+                patch == null ? null : patch.sha256(), patch == null ? 0 : patch.bytes());
+    }
+
+    private static String excludedDir(WorkTreePaths paths, Path buildDir) throws IOException {
+        String relative = paths.relative(buildDir);
+        // A build dir outside the work tree cannot show up in it; one equal to the root would hide all.
+        return relative == null || relative.isEmpty() ? null : relative;
+    }
+
+    private PatchWriter.Written writeOrClearPatch(Repository repo, HeadState head, WorkTreeStatus.Result status,
+            Path patchFile) throws IOException {
+        if (status.isClean()) {
+            // A patch left by an earlier dirty run would describe code that did not run this time.
+            Files.deleteIfExists(patchFile);
+            return null;
+        }
+        PatchWriter.Written written = PatchWriter.write(repo, head.commit(), status.index(), status.paths(), patchFile);
+        log.debug("git: " + status.changes().count() + " uncommitted change(s), patch " + patchFile + " ("
+                + written.bytes() + " bytes)");
+        return written;
+    }
+
+    private static boolean isShallow(Repository repo) throws IOException {
+        return !repo.getObjectDatabase().getShallowCommits().isEmpty();
+    }
+
+    private static String name(HeadState head) {
+        return head.commit() == null ? null : head.commit().name();
+    }
+
+    private void warnNoRepository(Path project) {
+        log.warn("No git repository at or above " + project + ": the run will be recorded without git "
+                + "provenance (no commit, no patch of uncommitted changes). To record which code ran, "
+                + "run inside a git repository (`git init && git add -A && git commit -m init` in the project).");
+    }
+}

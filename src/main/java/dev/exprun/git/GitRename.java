@@ -1,0 +1,5 @@
+package dev.exprun.git;
+
+/** A rename staged in the index (HEAD path {@code from}, index path {@code to}). */
+public record GitRename(String from, String to) {
+}

@@ -1,0 +1,42 @@
+package dev.exprun.maven;
+
+import dev.exprun.core.ExpError;
+import dev.exprun.core.ExpException;
+import dev.exprun.core.ExpFailure;
+import dev.exprun.core.ExpLog;
+import java.io.UncheckedIOException;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/** Shared by every goal: exp.skip, and turning core exceptions into Maven's two kinds of failure. */
+abstract class AbstractExpMojo extends AbstractMojo {
+
+    /** Skips the goal; logs one line saying so. */
+    @Parameter(property = ExpProperties.SKIP, defaultValue = "false")
+    protected boolean skip;
+
+    @Override
+    public final void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip) {
+            getLog().info("Skipping " + goal() + " (" + ExpProperties.SKIP + "=true)");
+            return;
+        }
+        try {
+            executeGoal(new MavenExpLog(getLog()));
+        } catch (ExpFailure e) {
+            throw new MojoFailureException(e.describe(), e);
+        } catch (ExpError e) {
+            throw new MojoExecutionException(e.describe(), e);
+        } catch (ExpException e) {
+            throw new MojoExecutionException(e.describe(), e);
+        } catch (UncheckedIOException e) {
+            throw new MojoExecutionException(e.getMessage(), e);
+        }
+    }
+
+    protected abstract String goal();
+
+    protected abstract void executeGoal(ExpLog log) throws MojoExecutionException, MojoFailureException;
+}

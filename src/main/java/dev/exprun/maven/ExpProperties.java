@@ -1,0 +1,23 @@
+package dev.exprun.maven;
+
+/** Every user property the plugin reads, in one place (the README's configuration reference lists them). */
+final class ExpProperties {
+    static final String SKIP = "exp.skip";
+    static final String IMAGE = "exp.image";
+    static final String REQUIRE_PINNED_IMAGE = "exp.requirePinnedImage";
+    static final String PULL = "exp.pull";
+    static final String DOCKER_HOST = "exp.dockerHost";
+    static final String DIRTY = "exp.dirty";
+    static final String WORKSPACE_MOUNT = "exp.workspaceMount";
+    static final String USER = "exp.user";
+    static final String SHM_SIZE = "exp.shmSize";
+    static final String NETWORK = "exp.network";
+    static final String TIMEOUT = "exp.timeout";
+    static final String COMMAND = "exp.command";
+    static final String GPUS = "exp.gpus";
+    /** Prefix of -Dexp.param.NAME=VALUE, which overrides {@code <params>}. */
+    static final String PARAM_PREFIX = "exp.param.";
+
+    private ExpProperties() {
+    }
+}

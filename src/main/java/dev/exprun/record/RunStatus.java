@@ -1,0 +1,22 @@
+package dev.exprun.record;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+public enum RunStatus {
+    RUNNING("running"),
+    SUCCEEDED("succeeded"),
+    FAILED("failed"),
+    TIMED_OUT("timed-out"),
+    INTERRUPTED("interrupted");
+
+    private final String json;
+
+    RunStatus(String json) {
+        this.json = json;
+    }
+
+    @JsonValue
+    public String json() {
+        return json;
+    }
+}

@@ -1,0 +1,242 @@
+package dev.exprun.run;
+
+import dev.exprun.artifacts.CollectedOutput;
+import dev.exprun.artifacts.OutputCollector;
+import dev.exprun.container.BuildIdentity;
+import dev.exprun.container.ContainerOutcome;
+import dev.exprun.container.ContainerRunner;
+import dev.exprun.container.ContainerSpec;
+import dev.exprun.container.EngineConnection;
+import dev.exprun.container.ImageResolver;
+import dev.exprun.container.LeftoverSweeper;
+import dev.exprun.container.Mount;
+import dev.exprun.container.ResolvedImage;
+import dev.exprun.container.ShutdownGuard;
+import dev.exprun.core.ExpError;
+import dev.exprun.core.ExpException;
+import dev.exprun.core.ExpFailure;
+import dev.exprun.core.ExpLog;
+import dev.exprun.git.GitProvenance;
+import dev.exprun.git.GitProvenanceResolver;
+import dev.exprun.metrics.MetricsReader;
+import dev.exprun.record.RecordJson;
+import dev.exprun.record.RunId;
+import dev.exprun.record.RunRecord;
+import dev.exprun.record.RunRecord.ContainerInfo;
+import dev.exprun.record.RunRecord.ImageInfo;
+import dev.exprun.record.RunRecord.OutputFile;
+import dev.exprun.record.RunStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code exp:run}: resolve git provenance, apply the dirty policy, make the image present, run the
+ * container, collect metrics and outputs, write the record. Failures of the training are reported
+ * after the record is written, so nothing about a failed run is lost.
+ */
+public final class ExperimentRunner {
+    private final ExpLog log;
+
+    public ExperimentRunner(ExpLog log) {
+        this.log = log;
+    }
+
+    public RunResult run(RunConfiguration config) {
+        RunSettings settings = RunSettings.from(config);
+        Instant start = Instant.now();
+        String runId = RunId.next(start);
+        RunDirectory dir = createRunDirectory(config.buildDir(), runId);
+        GitProvenance git = new GitProvenanceResolver(log, config.hostEnvironment())
+                .resolve(config.baseDir(), config.buildDir(), dir.patch());
+        applyDirtyPolicy(settings.dirty(), git, dir);
+        try (EngineConnection engine = EngineConnection.open(EngineConnection.chooseHost(config.dockerHost(), config.hostEnvironment()))) {
+            log.info("Engine: " + engine.info().name() + " " + engine.info().version() + " (API " + engine.info().apiVersion()
+                    + ") at " + engine.host());
+            new LeftoverSweeper(engine, log).sweep(config.project().coordinates());
+            ResolvedImage image = new ImageResolver(engine, log, config.registryCredentials()).resolve(settings.image(), settings.pull());
+            log.info("Image: " + image.reference() + " = " + image.digest()
+                    + (image.digestSource().equals(ResolvedImage.IMAGE_ID) ? " (image id: never pushed)" : ""));
+            RunRecord started = startRecord(config, settings, runId, start, git, image, engine, dir);
+            return execute(config, settings, engine, image, started, dir);
+        }
+    }
+
+    private RunDirectory createRunDirectory(Path buildDir, String runId) {
+        try {
+            return RunDirectory.create(buildDir, runId);
+        } catch (IOException e) {
+            throw new ExpError("Cannot create the run directory under " + buildDir + ": " + e.getMessage(),
+                    "check that the build directory is writable", e);
+        }
+    }
+
+    private void applyDirtyPolicy(DirtyPolicy policy, GitProvenance git, RunDirectory dir) {
+        if (!git.present() || !git.dirty()) {
+            return;
+        }
+        List<String> lines = git.changes().describeLines();
+        if (policy == DirtyPolicy.FAIL) {
+            deleteQuietly(dir.root());
+            throw new ExpFailure("The work tree has " + lines.size() + " uncommitted change(s) and dirty=fail refuses to run:\n    "
+                    + String.join("\n    ", lines), "commit or stash the changes, or run with -Dexp.dirty=warn to record them as a patch");
+        }
+        if (policy == DirtyPolicy.WARN) {
+            log.warn("The work tree has " + lines.size() + " uncommitted change(s); they are recorded as a patch (sha256 "
+                    + git.patchSha256() + "):");
+            lines.forEach(l -> log.warn("    " + l));
+        }
+    }
+
+    private RunRecord startRecord(RunConfiguration config, RunSettings settings, String runId, Instant start,
+                                  GitProvenance git, ResolvedImage image, EngineConnection engine, RunDirectory dir) {
+        Path workspace = git.present() ? Path.of(git.workTree()) : config.baseDir().toAbsolutePath();
+        String projectPath = git.present() ? git.projectPath() : "";
+        String workingDir = RunDirectory.CONTAINER_WORKSPACE + (projectPath.isEmpty() ? "" : "/" + projectPath);
+        List<String> command = settings.gpus().requested() ? GpuCheck.wrap(settings.command(), settings.gpus()) : settings.command();
+        String user = switch (settings.user()) {
+            case RunSettings.HOST_USER -> HostUser.uidGid();
+            case RunSettings.IMAGE_USER -> null;
+            default -> settings.user();
+        };
+        ContainerInfo container = new ContainerInfo("exp-" + runId, null, command, user, workingDir, workspace.toString(),
+                settings.workspaceReadOnly() ? "ro" : "rw", settings.gpus().text(), null, settings.shmSizeBytes(),
+                settings.network(), envNames(settings.env()), ConfigValues.format(settings.timeout()));
+        ImageInfo imageInfo = new ImageInfo(image.reference().toString(), image.digest(), image.digestSource(),
+                image.imageId(), image.reference().pinned());
+        RunRecord record = new RunRecord(RunRecord.SCHEMA, runId, RunStatus.RUNNING, null, null, config.project(), git,
+                imageInfo, container, settings.params(), null, null, engine.info(), config.host(), start.toString(), null, null);
+        RecordJson.writeAtomically(dir.params(), settings.params());
+        RecordJson.writeAtomically(dir.provenance(), record);
+        RecordJson.writeAtomically(dir.record(), record);
+        return record;
+    }
+
+    private static List<String> envNames(Map<String, String> env) {
+        return env.keySet().stream().sorted().toList();
+    }
+
+    private RunResult execute(RunConfiguration config, RunSettings settings, EngineConnection engine, ResolvedImage image,
+                              RunRecord started, RunDirectory dir) {
+        RecordWriter writer = new RecordWriter(started, dir, config.buildDir());
+        ContainerSpec spec = containerSpec(settings, image, started, dir);
+        log.info("Run " + started.runId() + ": " + String.join(" ", settings.command()));
+        ContainerOutcome outcome;
+        try (ShutdownGuard guard = new ShutdownGuard(engine.client(), () -> writer.finishInterrupted(log))) {
+            try {
+                outcome = new ContainerRunner(engine, log).run(spec, dir.log(),
+                        (stderr, line) -> log.info((stderr ? "[err] " : "[out] ") + line), settings.timeout(), guard);
+            } catch (ExpException | UncheckedIOException e) {
+                writer.finish(RunStatus.FAILED, null, e.getMessage());
+                throw e;
+            }
+            return conclude(settings, outcome, writer, dir);
+        }
+    }
+
+    private ContainerSpec containerSpec(RunSettings settings, ResolvedImage image, RunRecord record, RunDirectory dir) {
+        ContainerInfo c = record.container();
+        try {
+            if (settings.gpus().requested()) {
+                GpuCheck.install(dir.lib());
+            }
+        } catch (IOException e) {
+            throw new ExpError("Cannot prepare " + dir.lib() + ": " + e.getMessage(), "check that the build directory is writable", e);
+        }
+        List<Mount> mounts = List.of(
+                new Mount(Path.of(c.workspace()), RunDirectory.CONTAINER_WORKSPACE, settings.workspaceReadOnly()),
+                new Mount(dir.out(), RunDirectory.CONTAINER_OUT, false),
+                new Mount(dir.in(), RunDirectory.CONTAINER_IN, true),
+                new Mount(dir.lib(), RunDirectory.CONTAINER_LIB, true));
+        return new ContainerSpec(c.name(), image.imageId(), c.command(), ContainerEnvironment.of(record, settings.env()),
+                ContainerRunner.labels(record.runId(), record.project().coordinates(),
+                        record.git().present() ? record.git().commit() : null, BuildIdentity.current()),
+                mounts, c.workingDir(), c.user(), c.shmSizeBytes(), c.network(), settings.gpus());
+    }
+
+    private RunResult conclude(RunSettings settings, ContainerOutcome outcome, RecordWriter writer, RunDirectory dir) {
+        GpuCheck.Result gpuCheck = settings.gpus().requested() ? readGpuCheck(dir) : null;
+        writer.containerEnded(outcome.containerId(), gpuCheck == null ? null : gpuCheck.seen());
+        if (outcome.interrupted()) {
+            writer.finish(RunStatus.INTERRUPTED, outcome.exitCode(), "The build was interrupted; the container was stopped and removed.");
+            throw new ExpFailure("Run " + writer.runId() + " was interrupted.", null);
+        }
+        if (settings.gpus().requested() && (gpuCheck == null || gpuCheck.failed())) {
+            String seen = gpuCheck == null ? "no report from the check" : gpuCheck.seen().count() + " visible";
+            String message = "GPUs were requested (gpus=" + settings.gpus().text() + ") but the container does not see them ("
+                    + seen + "): the engine accepted the request and ignored it. Training was not started.";
+            writer.finish(RunStatus.FAILED, outcome.exitCode(), message);
+            throw new ExpError(message, "use an engine with GPU support: Docker with the NVIDIA Container Toolkit "
+                    + "(nvidia-ctk runtime configure --runtime=docker), or Podman with CDI (nvidia-ctk cdi generate) and a Podman "
+                    + "whose Docker API honours device requests; or set <gpus>none</gpus> (-Dexp.gpus=none) to train on the CPU");
+        }
+        Map<String, Double> metrics;
+        List<CollectedOutput> outputs;
+        try {
+            metrics = MetricsReader.read(dir.metrics());
+            outputs = new OutputCollector().collect(dir.out(), settings.outputs());
+        } catch (ExpException e) {
+            writer.finish(RunStatus.FAILED, outcome.exitCode(), e.getMessage());
+            throw e;
+        }
+        writer.results(metrics, outputs.stream()
+                .map(o -> new OutputFile(o.path(), o.classifier(), o.type(), o.size(), o.sha256())).toList());
+        if (outcome.timedOut()) {
+            writer.finish(RunStatus.TIMED_OUT, outcome.exitCode(), "The run reached its timeout of " + ConfigValues.format(settings.timeout()) + ".");
+            throw new ExpFailure("Run " + writer.runId() + " reached its timeout of " + ConfigValues.format(settings.timeout())
+                    + " and was stopped." + lastLines(outcome), "raise <timeout> (-Dexp.timeout) or shorten the training");
+        }
+        if (outcome.exitCode() == null || outcome.exitCode() != 0) {
+            writer.finish(RunStatus.FAILED, outcome.exitCode(), "The training command exited with code " + outcome.exitCode() + ".");
+            throw new ExpFailure("The training command exited with code " + outcome.exitCode() + " (run " + writer.runId()
+                    + "; log: " + dir.log() + ")." + lastLines(outcome), "fix the training script; the record and outputs are kept in " + dir.root());
+        }
+        RunRecord done = writer.finish(RunStatus.SUCCEEDED, 0, null);
+        return new RunResult(done, dir, attachments(dir, outputs, done));
+    }
+
+    private static GpuCheck.Result readGpuCheck(RunDirectory dir) {
+        try {
+            return GpuCheck.read(dir.log());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String lastLines(ContainerOutcome outcome) {
+        if (outcome.lastLines().isEmpty()) {
+            return "\nThe container printed nothing.";
+        }
+        return "\nLast " + outcome.lastLines().size() + " line(s) of the log:\n    " + String.join("\n    ", outcome.lastLines());
+    }
+
+    private static List<Attachment> attachments(RunDirectory dir, List<CollectedOutput> outputs, RunRecord record) {
+        List<Attachment> list = new ArrayList<>();
+        list.add(new Attachment(dir.record(), "exp-run", "json"));
+        if (Files.isRegularFile(dir.metrics())) {
+            list.add(new Attachment(dir.metrics(), "exp-metrics", "json"));
+        }
+        if (Files.isRegularFile(dir.metricsSeries())) {
+            list.add(new Attachment(dir.metricsSeries(), "exp-metrics-series", "jsonl"));
+        }
+        list.add(new Attachment(dir.log(), "exp-log", "txt"));
+        if (record.git().present() && record.git().dirty() && Files.isRegularFile(dir.patch())) {
+            list.add(new Attachment(dir.patch(), "exp-diff", "patch"));
+        }
+        outputs.forEach(o -> list.add(new Attachment(o.file(), o.classifier(), o.type())));
+        return list;
+    }
+
+    private static void deleteQuietly(Path root) {
+        try (var walk = Files.walk(root)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // Only our own empty run directory; harmless if it stays.
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.exprun.run;
+
+import dev.exprun.core.ExpLog;
+import dev.exprun.record.RecordJson;
+import dev.exprun.record.RunRecord;
+import dev.exprun.record.RunRecord.GpusSeen;
+import dev.exprun.record.RunRecord.OutputFile;
+import dev.exprun.record.RunStatus;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Keeps a run's record and writes its final form exactly once: the build thread and the shutdown
+ * hook may both try, the first one wins, and last-run.json always matches run.json.
+ */
+final class RecordWriter {
+    private final RunDirectory dir;
+    private final Path lastRun;
+    private RunRecord record;
+    private boolean finished;
+
+    RecordWriter(RunRecord started, RunDirectory dir, Path buildDir) {
+        this.record = started;
+        this.dir = dir;
+        this.lastRun = RunDirectory.lastRun(buildDir);
+    }
+
+    synchronized String runId() {
+        return record.runId();
+    }
+
+    synchronized void containerEnded(String containerId, GpusSeen gpus) {
+        record = record.withContainer(record.container().withIdAndGpus(containerId, gpus));
+    }
+
+    synchronized void results(Map<String, Double> metrics, List<OutputFile> outputs) {
+        record = record.withResults(metrics, outputs);
+    }
+
+    synchronized RunRecord finish(RunStatus status, Integer exitCode, String failure) {
+        if (finished) {
+            return record;
+        }
+        Instant end = Instant.now();
+        long millis = Duration.between(Instant.parse(record.startedAt()), end).toMillis();
+        record = record.ended(status, exitCode, failure, end.toString(), millis);
+        RecordJson.writeAtomically(dir.record(), record);
+        try {
+            Files.createDirectories(lastRun.getParent());
+            Path tmp = lastRun.resolveSibling(lastRun.getFileName() + "." + record.runId() + ".tmp");
+            Files.copy(dir.record(), tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, lastRun, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("Cannot write " + lastRun, e);
+        }
+        finished = true;
+        return record;
+    }
+
+    /** From the shutdown hook, when the build thread could not finish in time. */
+    void finishInterrupted(ExpLog log) {
+        finish(RunStatus.INTERRUPTED, null, "The build was interrupted; the container was stopped and removed.");
+        log.warn("Run " + runId() + " interrupted; record written to " + dir.record());
+    }
+}

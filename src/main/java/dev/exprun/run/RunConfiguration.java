@@ -1,0 +1,39 @@
+package dev.exprun.run;
+
+import dev.exprun.artifacts.OutputSpec;
+import dev.exprun.container.RegistryCredentials;
+import dev.exprun.record.RunRecord.HostInfo;
+import dev.exprun.record.RunRecord.ProjectInfo;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The run's configuration as the user wrote it (strings, lists, maps); {@link RunSettings} checks
+ * and parses it. Element names in messages are the POM's, so this stays independent of Maven.
+ */
+public record RunConfiguration(
+        ProjectInfo project,
+        Path baseDir,
+        Path buildDir,
+        String image,
+        boolean requirePinnedImage,
+        String pull,
+        String dockerHost,
+        String dirty,
+        String workspaceMount,
+        String user,
+        String shmSize,
+        String network,
+        Map<String, String> env,
+        String timeout,
+        List<String> command,
+        String commandLine,
+        String gpus,
+        Map<String, String> params,
+        Map<String, String> paramOverrides,
+        List<OutputSpec> outputs,
+        Map<String, RegistryCredentials> registryCredentials,
+        Map<String, String> hostEnvironment,
+        HostInfo host) {
+}

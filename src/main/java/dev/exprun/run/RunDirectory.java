@@ -1,0 +1,70 @@
+package dev.exprun.run;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where a run keeps its files: {@code target/exp/runs/<runId>/} with the record, the raw log, the
+ * patch, the script's inputs ({@code in/}, read-only in the container), the plugin's runtime
+ * ({@code lib/}) and the script's outputs ({@code out/}).
+ */
+public record RunDirectory(Path root) {
+    public static final String CONTAINER_WORKSPACE = "/workspace";
+    public static final String CONTAINER_OUT = "/exp/out";
+    public static final String CONTAINER_IN = "/exp/in";
+    public static final String CONTAINER_LIB = "/exp/lib";
+
+    public static RunDirectory create(Path buildDir, String runId) throws IOException {
+        RunDirectory dir = new RunDirectory(buildDir.resolve("exp").resolve("runs").resolve(runId).toAbsolutePath());
+        Files.createDirectories(dir.out());
+        Files.createDirectories(dir.in());
+        Files.createDirectories(dir.lib());
+        return dir;
+    }
+
+    /** target/exp/last-run.json: the newest record of this project, for later goals. */
+    public static Path lastRun(Path buildDir) {
+        return buildDir.resolve("exp").resolve("last-run.json");
+    }
+
+    public Path record() {
+        return root.resolve("run.json");
+    }
+
+    public Path log() {
+        return root.resolve("log.txt");
+    }
+
+    public Path patch() {
+        return root.resolve("diff.patch");
+    }
+
+    public Path in() {
+        return root.resolve("in");
+    }
+
+    public Path lib() {
+        return root.resolve("lib");
+    }
+
+    public Path out() {
+        return root.resolve("out");
+    }
+
+    public Path params() {
+        return in().resolve("params.json");
+    }
+
+    public Path provenance() {
+        return in().resolve("provenance.json");
+    }
+
+    public Path metrics() {
+        return out().resolve("metrics.json");
+    }
+
+    public Path metricsSeries() {
+        return out().resolve("metrics.jsonl");
+    }
+}

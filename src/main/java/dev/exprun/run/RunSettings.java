@@ -1,0 +1,86 @@
+package dev.exprun.run;
+
+import dev.exprun.artifacts.OutputSpec;
+import dev.exprun.container.GpuRequest;
+import dev.exprun.container.ImageReference;
+import dev.exprun.container.PullPolicy;
+import dev.exprun.core.ExpError;
+import dev.exprun.core.ExpFailure;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** The checked form of a {@link RunConfiguration}: every bad value is refused here, before anything runs. */
+record RunSettings(
+        ImageReference image,
+        PullPolicy pull,
+        DirtyPolicy dirty,
+        boolean workspaceReadOnly,
+        String user,
+        long shmSizeBytes,
+        String network,
+        Map<String, String> env,
+        Duration timeout,
+        List<String> command,
+        GpuRequest gpus,
+        Map<String, Object> params,
+        List<OutputSpec> outputs) {
+
+    static final String DEFAULT_SHM = "2g";
+    static final String HOST_USER = "host";
+    static final String IMAGE_USER = "image";
+
+    static RunSettings from(RunConfiguration c) {
+        ImageReference image = ImageReference.parse(c.image());
+        if (c.requirePinnedImage() && !image.pinned()) {
+            throw new ExpFailure("The image " + image + " is not pinned by digest, and requirePinnedImage is on.",
+                    "use " + image.name() + "@sha256:<digest> in <image> (docker inspect --format '{{index .RepoDigests 0}}' "
+                            + image + " shows it), or set <requirePinnedImage>false</requirePinnedImage>");
+        }
+        long shm = ConfigValues.size(blankTo(c.shmSize(), DEFAULT_SHM), "shmSize", "exp.shmSize");
+        if (shm < (64L << 20)) {
+            throw new ExpError("The shmSize " + c.shmSize() + " is below 64m, which breaks PyTorch DataLoader workers.",
+                    "set <shmSize> (-Dexp.shmSize) to 1g or more");
+        }
+        return new RunSettings(image, PullPolicy.parse(c.pull()), DirtyPolicy.parse(c.dirty()),
+                workspaceReadOnly(c.workspaceMount()), blankTo(c.user(), HOST_USER).trim(), shm, blankTo(c.network(), null),
+                checkedEnv(c.env()), ConfigValues.duration(c.timeout(), "timeout", "exp.timeout"), command(c),
+                GpuRequest.parse(c.gpus()), Params.merge(c.params(), c.paramOverrides()), c.outputs());
+    }
+
+    private static boolean workspaceReadOnly(String value) {
+        String v = blankTo(value, "ro").trim().toLowerCase();
+        if (!v.equals("ro") && !v.equals("rw")) {
+            throw new ExpError("The workspaceMount '" + value + "' is not ro or rw.", "set <workspaceMount> (-Dexp.workspaceMount) to ro or rw");
+        }
+        return v.equals("ro");
+    }
+
+    private static List<String> command(RunConfiguration c) {
+        List<String> command = c.commandLine() != null && !c.commandLine().isBlank()
+                ? CommandLine.split(c.commandLine())
+                : c.command() == null ? List.of() : c.command();
+        if (command.isEmpty() || command.stream().anyMatch(a -> a == null)) {
+            throw new ExpError("No command to run is configured.",
+                    "add <command><arg>python3</arg><arg>train.py</arg></command> to the plugin configuration, or pass -Dexp.command=\"python3 train.py\"");
+        }
+        return List.copyOf(command);
+    }
+
+    private static Map<String, String> checkedEnv(Map<String, String> env) {
+        for (String name : env.keySet()) {
+            if (name.startsWith("EXP_")) {
+                throw new ExpError("The environment variable " + name + " in <env> uses the EXP_ prefix the plugin reserves.",
+                        "rename it; the plugin sets EXP_* itself (see the container contract in the README)");
+            }
+            if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new ExpError("'" + name + "' in <env> is not a valid environment variable name.", "use letters, digits and _");
+            }
+        }
+        return env;
+    }
+
+    private static String blankTo(String value, String fallback) {
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

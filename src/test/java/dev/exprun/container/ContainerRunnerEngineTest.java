@@ -1,0 +1,126 @@
+package dev.exprun.container;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.exprun.core.ExpLog;
+import dev.exprun.record.RunId;
+import dev.exprun.testing.TestEngine;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Against the real engine: the log is lossless, exit codes and timeouts are right, nothing is left behind. */
+class ContainerRunnerEngineTest {
+    private static EngineConnection engine;
+    private static ResolvedImage tiny;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void connect() {
+        engine = TestEngine.open();
+        tiny = new ImageResolver(engine, ExpLog.NONE, Map.of()).resolve(ImageReference.parse(TestEngine.TINY), PullPolicy.NEVER);
+    }
+
+    @AfterAll
+    static void close() {
+        engine.close();
+    }
+
+    private record Ran(ContainerOutcome outcome, List<String> lines, Path log, String runId) {
+    }
+
+    private Ran run(Duration timeout, String... command) {
+        String runId = RunId.next(Instant.now());
+        ContainerSpec spec = new ContainerSpec("exp-test-" + runId, tiny.imageId(), List.of(command), Map.of("A", "1"),
+                ContainerRunner.labels(runId, "test:runner", null, BuildIdentity.current()), List.of(), "/", null,
+                64L << 20, null, GpuRequest.parse("none"));
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        Path log = dir.resolve(runId + ".log");
+        try (ShutdownGuard guard = new ShutdownGuard(engine.client(), () -> { })) {
+            dev.exprun.testing.CapturingLog runnerLog = new dev.exprun.testing.CapturingLog();
+            ContainerOutcome outcome = new ContainerRunner(engine, runnerLog)
+                    .run(spec, log, (err, line) -> lines.add((err ? "E " : "O ") + line), timeout, guard);
+            assertEquals(List.of(), TestEngine.containersLabelled(ContainerLabels.RUN_ID + "=" + runId), "container removed");
+            return new Ran(outcome, lines, log, runId);
+        }
+    }
+
+    @Test
+    void exitCodeAndTheLastLineWithoutNewline() throws Exception {
+        Ran ran = run(null, "sh", "-c", "echo first; printf 'last line'; exit 3");
+        assertEquals(3, ran.outcome().exitCode());
+        assertEquals(List.of("O first", "O last line"), ran.lines());
+        assertEquals("first\nlast line", Files.readString(ran.log()));
+        assertEquals(List.of("first", "last line"), ran.outcome().lastLines());
+    }
+
+    @Test
+    void stdoutAndStderrAreToldApart() {
+        Ran ran = run(null, "sh", "-c", "echo out; echo err >&2");
+        assertEquals(java.util.Set.of("O out", "E err"), java.util.Set.copyOf(ran.lines()));
+    }
+
+    @Test
+    void twoHundredThousandLinesAtFullSpeedLoseNothing() throws Exception {
+        Ran ran = run(null, "seq", "1", "200000");
+        assertEquals(0, ran.outcome().exitCode());
+        List<String> raw = Files.readAllLines(ran.log());
+        assertEquals(200_000, raw.size());
+        assertEquals("1", raw.get(0));
+        assertEquals("200000", raw.get(199_999));
+        // The build log shows every line; after a gap in the engine's live stream some are shown twice.
+        java.util.Set<String> shown = new java.util.HashSet<>(ran.lines());
+        for (int i = 1; i <= 200_000; i++) {
+            assertTrue(shown.contains("O " + i), "line " + i + " shown");
+        }
+        assertEquals("O 200000", ran.lines().get(ran.lines().size() - 1));
+    }
+
+    @Test
+    void binaryBytesAndAVeryLongLineReachTheRawLogUnchanged() throws Exception {
+        Ran ran = run(null, "sh", "-c", "printf '\\000\\377\\376\\nabc'; head -c 3000000 /dev/zero | tr '\\000' x");
+        byte[] raw = Files.readAllBytes(ran.log());
+        assertEquals(3 + 1 + 3 + 3_000_000, raw.length);
+        assertArrayEquals(new byte[] {0, (byte) 0xff, (byte) 0xfe, '\n', 'a', 'b', 'c', 'x'}, java.util.Arrays.copyOf(raw, 8));
+        assertEquals('x', raw[raw.length - 1]);
+        assertTrue(ran.lines().get(1).startsWith("O abcxxx"));
+    }
+
+    @Test
+    void aTimeoutStopsTheContainer() {
+        long start = System.nanoTime();
+        Ran ran = run(Duration.ofSeconds(2), "sh", "-c", "echo started; sleep 60");
+        assertTrue(ran.outcome().timedOut());
+        assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 30);
+        assertTrue(ran.lines().contains("O started"));
+    }
+
+    @Test
+    void theEnvironmentReachesTheContainer() {
+        Ran ran = run(null, "sh", "-c", "echo A=$A");
+        assertEquals(List.of("O A=1"), ran.lines());
+        assertEquals("A=1\n", new String(readQuietly(ran.log()), StandardCharsets.UTF_8));
+    }
+
+    private static byte[] readQuietly(Path p) {
+        try {
+            return Files.readAllBytes(p);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.exprun.container;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.exprun.core.ExpError;
+import dev.exprun.testing.CapturingLog;
+import dev.exprun.testing.TestEngine;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Pull policies, digests and registry logins against a real engine and real registries on loopback. */
+class ImageResolverEngineTest {
+    private static EngineConnection engine;
+
+    @BeforeAll
+    static void connect() {
+        engine = TestEngine.open();
+    }
+
+    @AfterAll
+    static void close() {
+        engine.close();
+    }
+
+    private static ResolvedImage resolve(String ref, PullPolicy policy, Map<String, RegistryCredentials> creds) {
+        return new ImageResolver(engine, new CapturingLog(), creds).resolve(ImageReference.parse(ref), policy);
+    }
+
+    @Test
+    void theEngineIsDescribed() {
+        assertTrue(engine.info().name().equals("podman") || engine.info().name().equals("docker"));
+        assertTrue(engine.info().apiVersion().startsWith("1."));
+    }
+
+    @Test
+    void aLocalImageResolvesToItsDigestAndId() {
+        ResolvedImage image = resolve(TestEngine.TINY, PullPolicy.NEVER, Map.of());
+        String id = TestEngine.docker("image", "inspect", "--format", "{{.Id}}", TestEngine.TINY);
+        assertEquals(id.startsWith("sha256:") ? id : "sha256:" + id, image.imageId());
+        assertTrue(image.digest().startsWith("sha256:"));
+    }
+
+    @Test
+    void pullingByDigestFromARegistryRecordsThatDigest() {
+        String tagged = TestEngine.REGISTRY + "/exp-test/tiny:1";
+        ResolvedImage first = resolve(tagged, PullPolicy.ALWAYS, Map.of());
+        assertEquals(ResolvedImage.REPO_DIGEST, first.digestSource());
+        String pinned = TestEngine.REGISTRY + "/exp-test/tiny@" + first.digest();
+        CapturingLog log = new CapturingLog();
+        ResolvedImage byDigest = new ImageResolver(engine, log, Map.of()).resolve(ImageReference.parse(pinned), PullPolicy.ALWAYS);
+        assertEquals(first.digest(), byDigest.digest());
+        assertEquals(first.imageId(), byDigest.imageId());
+        assertTrue(log.contains("Pulling " + pinned), log.lines().toString());
+    }
+
+    @Test
+    void neverPullingAMissingImageSaysHowToFixIt() {
+        ExpError e = assertThrows(ExpError.class, () -> resolve("localhost/exp-test/absent:9", PullPolicy.NEVER, Map.of()));
+        assertTrue(e.getMessage().contains("localhost/exp-test/absent:9"), e.getMessage());
+        assertTrue(e.fix().contains("-Dexp.pull=missing"), e.fix());
+    }
+
+    @Test
+    void anUnknownDigestFailsTheBuildWithTheReference() {
+        String ref = TestEngine.REGISTRY + "/exp-test/tiny@sha256:" + "0".repeat(64);
+        ExpError e = assertThrows(ExpError.class, () -> resolve(ref, PullPolicy.MISSING, Map.of()));
+        assertTrue(e.getMessage().startsWith("Cannot pull " + ref), e.getMessage());
+    }
+
+    @Test
+    void aPrivateRegistryNeedsTheSettingsServerAndNeverShowsThePassword() {
+        String ref = TestEngine.AUTH_REGISTRY + "/exp-test/private:1";
+        ExpError e = assertThrows(ExpError.class, () -> resolve(ref, PullPolicy.ALWAYS, Map.of()));
+        assertTrue(e.fix().contains("<server> with id " + TestEngine.AUTH_REGISTRY), e.fix());
+
+        RegistryCredentials creds = new RegistryCredentials(TestEngine.AUTH_USER, TestEngine.AUTH_PASSWORD, "test");
+        CapturingLog log = new CapturingLog();
+        ResolvedImage image = new ImageResolver(engine, log, Map.of(TestEngine.AUTH_REGISTRY, creds))
+                .resolve(ImageReference.parse(ref), PullPolicy.ALWAYS);
+        assertTrue(image.digest().startsWith("sha256:"));
+        assertTrue(log.lines().stream().noneMatch(l -> l.contains(TestEngine.AUTH_PASSWORD)));
+        assertTrue(!creds.toString().contains(TestEngine.AUTH_PASSWORD));
+    }
+
+    @Test
+    void anUnreachableEngineIsOneClearError() {
+        ExpError e = assertThrows(ExpError.class, () -> EngineConnection.open("unix:///run/exp-no-such-engine.sock"));
+        assertTrue(e.getMessage().startsWith("Cannot reach the container engine at unix:///run/exp-no-such-engine.sock"), e.getMessage());
+        assertTrue(e.fix().contains("-Dexp.dockerHost"), e.fix());
+    }
+}

@@ -1,0 +1,29 @@
+package dev.exprun.git;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class GitChangesTest {
+
+    @Test
+    void countsAndDescribesEveryKind() {
+        GitChanges changes = new GitChanges(List.of("src/a.py"), List.of("src/new.py"), List.of("old.txt"),
+                List.of(new GitRename("x.py", "y.py")), List.of("notes/todo.md", "notes/z.md"));
+        assertFalse(changes.isEmpty());
+        assertEquals(6, changes.count());
+        assertEquals(List.of("staged: src/new.py", "modified: src/a.py", "deleted: old.txt", "renamed: x.py -> y.py",
+                "untracked: notes/todo.md", "untracked: notes/z.md"), changes.describeLines());
+    }
+
+    @Test
+    void noneIsEmpty() {
+        assertTrue(GitChanges.none().isEmpty());
+        assertEquals(0, GitChanges.none().count());
+        assertEquals(List.of(), GitChanges.none().describeLines());
+    }
+}

@@ -1,0 +1,95 @@
+package dev.exprun.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.exprun.container.ContainerLabels;
+import dev.exprun.record.RecordJson;
+import dev.exprun.record.RunRecord;
+import dev.exprun.record.RunStatus;
+import dev.exprun.testing.CapturingLog;
+import dev.exprun.testing.Projects;
+import dev.exprun.testing.TestEngine;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Ctrl-C (SIGTERM) and SIGKILL of a build, in a real second JVM, against the real engine. */
+class InterruptEngineTest {
+    @TempDir
+    Path tmp;
+    private final String project = "int" + Long.toHexString(System.nanoTime());
+
+    private String label() {
+        return ContainerLabels.PROJECT + "=test.exprun:" + project;
+    }
+
+    @AfterEach
+    void cleanUp() {
+        for (String id : TestEngine.containersLabelled(label())) {
+            TestEngine.docker("rm", "-f", id);
+        }
+    }
+
+    private Process startBuildAndWaitForTraining(Path repo) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), InterruptHarness.class.getName(), repo.toString(), project)
+                .redirectErrorStream(true);
+        pb.environment().put("DOCKER_HOST", TestEngine.host());
+        Process build = pb.start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(build.getInputStream(), StandardCharsets.UTF_8));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String line;
+        while ((line = out.readLine()) != null && System.nanoTime() < deadline) {
+            if (line.equals("[out] started")) {
+                Thread drain = new Thread(() -> {
+                    try {
+                        out.lines().forEach(l -> { });
+                    } catch (java.io.UncheckedIOException e) {
+                        // The process was killed: its output ends here.
+                    }
+                });
+                drain.setDaemon(true);
+                drain.start();
+                return build;
+            }
+        }
+        build.destroyForcibly();
+        throw new AssertionError("the build never started training");
+    }
+
+    @Test
+    void sigtermStopsAndRemovesTheContainerAndRecordsInterrupted() throws Exception {
+        Path repo = Projects.gitRepo(tmp.resolve("repo"), Map.of("README", "x\n"));
+        Process build = startBuildAndWaitForTraining(repo);
+        assertEquals(1, TestEngine.containersLabelled(label()).size());
+
+        build.destroy();
+        assertTrue(build.waitFor(60, TimeUnit.SECONDS), "the build ends after SIGTERM");
+
+        assertEquals(List.of(), TestEngine.containersLabelled(label()));
+        RunRecord record = RecordJson.read(RunDirectory.lastRun(repo.resolve("target")), RunRecord.class);
+        assertEquals(RunStatus.INTERRUPTED, record.status());
+    }
+
+    @Test
+    void afterSigkillTheNextRunSweepsTheLeftover() throws Exception {
+        Path repo = Projects.gitRepo(tmp.resolve("repo"), Map.of("README", "x\n"));
+        Process build = startBuildAndWaitForTraining(repo);
+        build.destroyForcibly();
+        assertTrue(build.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(1, TestEngine.containersLabelled(label()).size(), "SIGKILL skips every hook: the container stays");
+
+        CapturingLog log = new CapturingLog();
+        new ExperimentRunner(log).run(Projects.config(repo, project, "sh", "-c", "exit 0").build());
+        assertTrue(log.lines().stream().anyMatch(l -> l.startsWith("WARN Removing leftover container exp-")), log.lines().toString());
+        assertEquals(List.of(), TestEngine.containersLabelled(label()));
+    }
+}
