@@ -20,7 +20,7 @@ out_dir = os.environ.get("EXP_OUTPUT_DIR", "exprun-out")
 os.makedirs(out_dir, exist_ok=True)
 
 torch.manual_seed(seed)
-torch.set_num_threads(2)
+torch.set_num_threads(1)  # a tiny MLP: more threads only contend
 
 
 def spirals(n, generator):

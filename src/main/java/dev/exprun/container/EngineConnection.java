@@ -46,9 +46,14 @@ public final class EngineConnection implements AutoCloseable {
     }
 
     public static EngineConnection open(String host) {
+        return open(host, null);
+    }
+
+    /** dockerConfigDir: where config.json (registry logins) is; null = DOCKER_CONFIG or ~/.docker. */
+    public static EngineConnection open(String host, String dockerConfigDir) {
         DefaultDockerClientConfig probeConfig;
         try {
-            probeConfig = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host).build();
+            probeConfig = builder(host, dockerConfigDir).build();
         } catch (RuntimeException e) {
             throw new ExpError("The container engine address '" + host + "' is not valid: " + e.getMessage(),
                     "set <dockerHost> (-Dexp.dockerHost) or DOCKER_HOST to an address such as unix:///var/run/docker.sock", e);
@@ -61,11 +66,15 @@ public final class EngineConnection implements AutoCloseable {
                 .build();
         JsonNode version = probeVersion(http, host);
         String api = negotiate(text(version, "ApiVersion"), text(version, "MinAPIVersion"));
-        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
-                .withDockerHost(host).withApiVersion(api).build();
+        DefaultDockerClientConfig config = builder(host, dockerConfigDir).withApiVersion(api).build();
         EngineInfo info = new EngineInfo(engineName(version), text(version, "Version"), api,
                 text(version, "Os"), text(version, "Arch"));
         return new EngineConnection(DockerClientImpl.getInstance(config, http), config, info, host);
+    }
+
+    private static DefaultDockerClientConfig.Builder builder(String host, String dockerConfigDir) {
+        DefaultDockerClientConfig.Builder builder = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host);
+        return dockerConfigDir == null || dockerConfigDir.isBlank() ? builder : builder.withDockerConfig(dockerConfigDir);
     }
 
     private static JsonNode probeVersion(DockerHttpClient http, String host) {

@@ -2,6 +2,7 @@ package dev.exprun.git;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 
 /** git's base85 line encoding for binary patches (base85.c and the length prefix of apply.c). */
 final class GitBase85 {
@@ -9,7 +10,7 @@ final class GitBase85 {
     static final int LINE_BYTES = 52;
 
     private static final byte[] ALPHABET = ("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-            + "abcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            + "abcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~").getBytes(StandardCharsets.US_ASCII);
 
     private GitBase85() {
     }

@@ -3,6 +3,8 @@ package dev.exprun.git;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /**
  * The uncommitted state of a work tree, listed like {@code git status --porcelain --untracked-files=all}
  * but split by kind. Paths are relative to the work tree, '/'-separated and sorted.
@@ -22,6 +24,8 @@ public record GitChanges(List<String> modified, List<String> staged, List<String
         return new GitChanges(List.of(), List.of(), List.of(), List.of(), List.of());
     }
 
+    // Not a record component: without this, Jackson's is-getter rule writes "empty" into run records.
+    @JsonIgnore
     public boolean isEmpty() {
         return count() == 0;
     }

@@ -1,6 +1,7 @@
 package dev.exprun.git;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Objects;
 
 import org.eclipse.jgit.api.errors.JGitInternalException;
 import org.eclipse.jgit.errors.NoWorkTreeException;
+import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 
@@ -18,16 +20,27 @@ import dev.exprun.core.ExpLog;
 /**
  * Resolves which code a run used: commit, branch, tags, remote, and the uncommitted changes as a
  * patch that reproduces the work tree from the commit. Reads the repository only; it never writes
- * HEAD, the index, config or the work tree.
+ * HEAD, the index, config or the work tree. (JGit itself, once per JVM and file system, times the file
+ * system's timestamp resolution with a probe file it creates and deletes next to the file it reads,
+ * and caches the result in ~/.config/jgit/config.)
  */
 public final class GitProvenanceResolver {
+    /** A patch this large usually means untracked data or checkpoints were swept into it. */
+    static final long LARGE_PATCH_BYTES = 64L << 20;
+
     private final ExpLog log;
     private final Map<String, String> env;
+    private final long largePatchBytes;
 
     /** @param env the process environment ({@code System.getenv()}); read for CI branch variables only */
     public GitProvenanceResolver(ExpLog log, Map<String, String> env) {
+        this(log, env, LARGE_PATCH_BYTES);
+    }
+
+    GitProvenanceResolver(ExpLog log, Map<String, String> env, long largePatchBytes) {
         this.log = Objects.requireNonNull(log, "log");
         this.env = Map.copyOf(env);
+        this.largePatchBytes = largePatchBytes;
     }
 
     /**
@@ -44,7 +57,7 @@ public final class GitProvenanceResolver {
                 return GitProvenance.none(projectDir);
             }
             return resolve(repo, project, project.resolve(buildDir), patchFile);
-        } catch (IOException | JGitInternalException | NoWorkTreeException e) {
+        } catch (IOException | UncheckedIOException | JGitInternalException | NoWorkTreeException e) {
             throw new ExpError("Cannot read the git repository of " + project + ": " + e.getMessage(),
                     "Check that `git status` works in " + project + " and that the files under .git are readable.",
                     e);
@@ -55,42 +68,51 @@ public final class GitProvenanceResolver {
             throws IOException {
         WorkTreePaths paths = new WorkTreePaths(repo.getWorkTree().toPath());
         HeadState head = HeadState.read(repo, env);
-        List<Ref> tags = head.commit() == null ? List.of() : TagInfo.peeledTags(repo);
-        WorkTreeStatus.Result status = WorkTreeStatus.scan(repo, head.commit(), excludedDir(paths, buildDir));
-        PatchWriter.Written patch = writeOrClearPatch(repo, head, status, patchFile);
-        return new GitProvenance(true, paths.root().toString(), paths.relative(project), name(head),
-                head.branch(), head.detached(), head.branchSource(),
-                head.commit() == null ? null : TagInfo.describe(repo, head.commit(), tags),
-                head.commit() == null ? List.of() : TagInfo.atHead(tags, head.commit()),
+        ObjectId commit = head.commit();
+        List<Ref> tags = commit == null ? List.of() : TagInfo.peeledTags(repo);
+        WorkTreeStatus.Result status = WorkTreeStatus.scan(repo, commit, excludedDir(paths, project, buildDir));
+        PatchWriter.Written patch = writeOrClearPatch(repo, commit, status, patchFile);
+        return new GitProvenance(true, paths.root().toString(), paths.relative(project),
+                commit == null ? null : commit.name(), head.branch(), head.detached(), head.branchSource(),
+                commit == null ? null : TagInfo.describe(repo, commit, tags),
+                commit == null ? List.of() : TagInfo.atHead(tags, commit),
                 RemoteUrl.of(repo.getConfig()), isShallow(repo), !status.isClean(), status.changes(),
                 patch == null ? null : patch.sha256(), patch == null ? 0 : patch.bytes());
     }
 
-    private static String excludedDir(WorkTreePaths paths, Path buildDir) throws IOException {
-        String relative = paths.relative(buildDir);
+    private static String excludedDir(WorkTreePaths paths, Path project, Path buildDir) throws IOException {
+        String relative = paths.relativeBelow(project, buildDir);
         // A build dir outside the work tree cannot show up in it; one equal to the root would hide all.
         return relative == null || relative.isEmpty() ? null : relative;
     }
 
-    private PatchWriter.Written writeOrClearPatch(Repository repo, HeadState head, WorkTreeStatus.Result status,
+    private PatchWriter.Written writeOrClearPatch(Repository repo, ObjectId commit, WorkTreeStatus.Result status,
             Path patchFile) throws IOException {
         if (status.isClean()) {
             // A patch left by an earlier dirty run would describe code that did not run this time.
             Files.deleteIfExists(patchFile);
             return null;
         }
-        PatchWriter.Written written = PatchWriter.write(repo, head.commit(), status.index(), status.paths(), patchFile);
+        PatchWriter.Written written;
+        try {
+            written = PatchWriter.write(repo, commit, status.index(), status.paths(), patchFile);
+        } catch (IOException e) {
+            throw new ExpError("Cannot write the patch of uncommitted changes to " + patchFile + ": " + e.getMessage(),
+                    "Check that " + patchFile.toAbsolutePath().getParent() + " is writable and has free space, and "
+                            + "that nothing changes the work tree while the build runs.", e);
+        }
         log.debug("git: " + status.changes().count() + " uncommitted change(s), patch " + patchFile + " ("
                 + written.bytes() + " bytes)");
+        if (written.bytes() > largePatchBytes) {
+            log.warn("The patch of uncommitted changes " + patchFile + " is " + (written.bytes() >> 20) + " MiB ("
+                    + status.changes().untracked().size() + " untracked file(s) in it). Add large untracked files "
+                    + "(data sets, checkpoints) to .gitignore, or commit the changes, to keep it small.");
+        }
         return written;
     }
 
     private static boolean isShallow(Repository repo) throws IOException {
         return !repo.getObjectDatabase().getShallowCommits().isEmpty();
-    }
-
-    private static String name(HeadState head) {
-        return head.commit() == null ? null : head.commit().name();
     }
 
     private void warnNoRepository(Path project) {

@@ -1,5 +1,6 @@
 package dev.exprun.git;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -91,7 +92,7 @@ final class PathRange extends TreeFilter {
 
     @Override
     public String toString() {
-        return "RANGE[" + (from == null ? "" : new String(from, java.nio.charset.StandardCharsets.UTF_8)) + ", "
-                + (to == null ? "" : new String(to, java.nio.charset.StandardCharsets.UTF_8)) + ")";
+        return "RANGE[" + (from == null ? "" : new String(from, StandardCharsets.UTF_8)) + ", "
+                + (to == null ? "" : new String(to, StandardCharsets.UTF_8)) + ")";
     }
 }

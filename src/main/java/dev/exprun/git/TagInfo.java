@@ -56,6 +56,10 @@ final class TagInfo {
         if (peeledTags.isEmpty()) {
             return abbreviate(repo, head);
         }
+        List<Ref> atHead = on(peeledTags, head);
+        if (!atHead.isEmpty()) {
+            return shortName(preferred(repo, atHead)); // an exact match needs no history walk
+        }
         String described;
         try (Git git = new Git(repo)) {
             described = git.describe().setTarget(head).setTags(true).setAlways(true).setAbbrev(ABBREV).call();

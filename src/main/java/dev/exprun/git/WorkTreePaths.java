@@ -31,6 +31,26 @@ final class WorkTreePaths {
         return relative.toString();
     }
 
+    /**
+     * Like {@link #relative}, but p lexically below base is named by its place there, so a build dir that
+     * is a symlink (target -> /scratch/target) is still the "target" entry the work tree walk sees.
+     */
+    String relativeBelow(Path base, Path p) throws IOException {
+        Path absoluteBase = base.toAbsolutePath().normalize();
+        Path absolute = p.toAbsolutePath().normalize();
+        String baseRelative = relative(absoluteBase);
+        if (baseRelative == null || !absolute.startsWith(absoluteBase)) {
+            return relative(absolute);
+        }
+        StringBuilder relative = new StringBuilder(baseRelative);
+        for (Path name : absoluteBase.relativize(absolute)) {
+            if (!name.toString().isEmpty()) {
+                relative.append(relative.length() == 0 ? "" : "/").append(name);
+            }
+        }
+        return relative.toString();
+    }
+
     /** The real path of the deepest existing ancestor, with the rest (not yet created, e.g. target/) appended. */
     private static Path real(Path p) throws IOException {
         Path absolute = p.toAbsolutePath().normalize();

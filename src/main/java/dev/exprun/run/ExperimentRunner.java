@@ -34,6 +34,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * {@code exp:run}: resolve git provenance, apply the dirty policy, make the image present, run the
@@ -52,18 +54,49 @@ public final class ExperimentRunner {
         Instant start = Instant.now();
         String runId = RunId.next(start);
         RunDirectory dir = createRunDirectory(config.buildDir(), runId);
-        GitProvenance git = new GitProvenanceResolver(log, config.hostEnvironment())
-                .resolve(config.baseDir(), config.buildDir(), dir.patch());
-        applyDirtyPolicy(settings.dirty(), git, dir);
-        try (EngineConnection engine = EngineConnection.open(EngineConnection.chooseHost(config.dockerHost(), config.hostEnvironment()))) {
+        GitProvenanceResolver resolver = new GitProvenanceResolver(log, config.hostEnvironment());
+        // Git provenance and the engine's preparation are independent: overlap them, except when a
+        // dirty tree must stop the build before anything else happens (a pull can take minutes).
+        CompletableFuture<GitProvenance> gitLater = settings.dirty() == DirtyPolicy.FAIL
+                ? CompletableFuture.completedFuture(resolveGit(resolver, config, dir, settings))
+                : CompletableFuture.supplyAsync(() -> resolver.resolve(config.baseDir(), config.buildDir(), dir.patch()), ExperimentRunner::daemon);
+        try (EngineConnection engine = EngineConnection.open(EngineConnection.chooseHost(config.dockerHost(), config.hostEnvironment()),
+                config.hostEnvironment().get("DOCKER_CONFIG"))) {
             log.info("Engine: " + engine.info().name() + " " + engine.info().version() + " (API " + engine.info().apiVersion()
                     + ") at " + engine.host());
             new LeftoverSweeper(engine, log).sweep(config.project().coordinates());
             ResolvedImage image = new ImageResolver(engine, log, config.registryCredentials()).resolve(settings.image(), settings.pull());
             log.info("Image: " + image.reference() + " = " + image.digest()
                     + (image.digestSource().equals(ResolvedImage.IMAGE_ID) ? " (image id: never pushed)" : ""));
+            GitProvenance git = join(gitLater);
+            applyDirtyPolicy(settings.dirty(), git, dir);
             RunRecord started = startRecord(config, settings, runId, start, git, image, engine, dir);
             return execute(config, settings, engine, image, started, dir);
+        } finally {
+            gitLater.cancel(false);
+        }
+    }
+
+    private GitProvenance resolveGit(GitProvenanceResolver resolver, RunConfiguration config, RunDirectory dir, RunSettings settings) {
+        GitProvenance git = resolver.resolve(config.baseDir(), config.buildDir(), dir.patch());
+        applyDirtyPolicy(settings.dirty(), git, dir);
+        return git;
+    }
+
+    private static void daemon(Runnable task) {
+        Thread thread = new Thread(task, "exprun-git");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static GitProvenance join(CompletableFuture<GitProvenance> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
         }
     }
 

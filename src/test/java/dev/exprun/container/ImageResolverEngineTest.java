@@ -55,6 +55,8 @@ class ImageResolverEngineTest {
         assertEquals(first.digest(), byDigest.digest());
         assertEquals(first.imageId(), byDigest.imageId());
         assertTrue(log.contains("Pulling " + pinned), log.lines().toString());
+        long progress = log.lines().stream().filter(l -> l.startsWith("INFO   ")).count();
+        assertTrue(progress >= 1 && progress < 20, "one line per layer state change, not a flood: " + log.lines());
     }
 
     @Test
@@ -84,6 +86,20 @@ class ImageResolverEngineTest {
         assertTrue(image.digest().startsWith("sha256:"));
         assertTrue(log.lines().stream().noneMatch(l -> l.contains(TestEngine.AUTH_PASSWORD)));
         assertTrue(!creds.toString().contains(TestEngine.AUTH_PASSWORD));
+    }
+
+    @Test
+    void withoutASettingsServerTheDockerConfigLoginIsUsed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dockerConfig)
+            throws Exception {
+        String auth = java.util.Base64.getEncoder().encodeToString(
+                (TestEngine.AUTH_USER + ":" + TestEngine.AUTH_PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        java.nio.file.Files.writeString(dockerConfig.resolve("config.json"),
+                "{\"auths\": {\"" + TestEngine.AUTH_REGISTRY + "\": {\"auth\": \"" + auth + "\"}}}");
+        try (EngineConnection withLogin = EngineConnection.open(TestEngine.host(), dockerConfig.toString())) {
+            ResolvedImage image = new ImageResolver(withLogin, new CapturingLog(), Map.of())
+                    .resolve(ImageReference.parse(TestEngine.AUTH_REGISTRY + "/exp-test/private:1"), PullPolicy.ALWAYS);
+            assertEquals(ResolvedImage.REPO_DIGEST, image.digestSource());
+        }
     }
 
     @Test

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.zip.InflaterInputStream;
 
 import org.junit.jupiter.api.Test;
@@ -43,7 +45,7 @@ class GitBase85Test {
         }
         assertEquals(i + 2, lines.length, "one blank line ends the hunk");
         byte[] inflated = new InflaterInputStream(new ByteArrayInputStream(deflated.toByteArray())).readAllBytes();
-        assertEquals(java.util.HexFormat.of().formatHex(content), java.util.HexFormat.of().formatHex(inflated));
+        assertEquals(HexFormat.of().formatHex(content), HexFormat.of().formatHex(inflated));
     }
 
     private static char firstChar(int length) throws Exception {
@@ -68,6 +70,6 @@ class GitBase85Test {
             }
         }
         byte[] all = bytes.toByteArray();
-        return java.util.Arrays.copyOf(all, length);
+        return Arrays.copyOf(all, length);
     }
 }

@@ -8,6 +8,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 class GitChangesTest {
 
     @Test
@@ -18,6 +20,17 @@ class GitChangesTest {
         assertEquals(6, changes.count());
         assertEquals(List.of("staged: src/new.py", "modified: src/a.py", "deleted: old.txt", "renamed: x.py -> y.py",
                 "untracked: notes/todo.md", "untracked: notes/z.md"), changes.describeLines());
+    }
+
+    @Test
+    void jsonHoldsTheComponentsOnlyAndReadsBack() throws Exception {
+        GitChanges changes = new GitChanges(List.of("a"), List.of(), List.of(), List.of(new GitRename("x", "y")),
+                List.of("u"));
+        ObjectMapper mapper = new ObjectMapper();
+        String json = mapper.writeValueAsString(changes);
+        assertEquals("{\"modified\":[\"a\"],\"staged\":[],\"deleted\":[],\"renamed\":[{\"from\":\"x\",\"to\":\"y\"}],"
+                + "\"untracked\":[\"u\"]}", json);
+        assertEquals(changes, mapper.readValue(json, GitChanges.class));
     }
 
     @Test

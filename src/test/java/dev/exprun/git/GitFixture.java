@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -31,7 +32,7 @@ import dev.exprun.core.ExpLog;
 /** Builds real repositories for the tests: with JGit, and with the git CLI where JGit cannot. */
 final class GitFixture {
     static final PersonIdent AUTHOR = new PersonIdent("Test", "test@example.com", Instant.parse("2024-01-02T03:04:05Z"),
-            java.time.ZoneOffset.UTC);
+            ZoneOffset.UTC);
 
     private GitFixture() {
     }
@@ -72,10 +73,9 @@ final class GitFixture {
         command.addAll(Arrays.asList(args));
         try {
             ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-            Path home = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "exprun-git-test-home"));
             Map<String, String> env = builder.environment();
-            env.put("HOME", home.toString());
-            env.put("XDG_CONFIG_HOME", home.toString());
+            env.put("HOME", emptyHome().toString());
+            env.put("XDG_CONFIG_HOME", emptyHome().toString());
             env.put("GIT_CONFIG_NOSYSTEM", "1");
             env.put("GIT_AUTHOR_NAME", "Test");
             env.put("GIT_AUTHOR_EMAIL", "test@example.com");
@@ -99,6 +99,17 @@ final class GitFixture {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private static Path home;
+
+    /** A HOME without a .gitconfig, so the developer's git settings cannot leak into the CLI runs. */
+    private static synchronized Path emptyHome() throws IOException {
+        if (home == null) {
+            home = Files.createTempDirectory("exprun-git-home");
+            home.toFile().deleteOnExit();
+        }
+        return home;
     }
 
     /** What a file is on disk: content (or link target), and whether it is executable or a link. */

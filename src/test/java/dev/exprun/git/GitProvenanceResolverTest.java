@@ -24,6 +24,8 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.exprun.core.ExpError;
 
 /** Commit, branch, tags, describe, remote and repository shapes (none, empty, subdirectory). */
@@ -76,6 +78,21 @@ class GitProvenanceResolverTest {
             assertEquals(0, p.patchBytes());
             assertFalse(Files.exists(tmp.resolve("out/git.patch")));
             assertEquals(List.of(), log.warnings);
+        }
+    }
+
+    @Test
+    void provenanceRoundTripsThroughJson() throws Exception {
+        Path repo = tmp.resolve("repo");
+        try (Git git = GitFixture.init(repo)) {
+            write(repo, "a.txt", "a\n");
+            commitAll(git, "one");
+            git.tag().setName("v1").setAnnotated(true).setMessage("v1").setTagger(GitFixture.AUTHOR).call();
+            write(repo, "a.txt", "b\n");
+            write(repo, "new.txt", "n\n");
+            GitProvenance p = resolve(repo, Map.of());
+            ObjectMapper mapper = new ObjectMapper();
+            assertEquals(p, mapper.readValue(mapper.writeValueAsString(p), GitProvenance.class));
         }
     }
 
@@ -228,6 +245,54 @@ class GitProvenanceResolverTest {
             GitProvenance p = resolve(link.resolve("sub"), Map.of());
             assertEquals("sub", p.projectPath());
             assertFalse(p.dirty(), p.changes()::toString);
+        }
+    }
+
+    @Test
+    void buildDirThatIsASymlinkIsStillExcluded() throws Exception {
+        Path repo = tmp.resolve("repo");
+        try (Git git = GitFixture.init(repo)) {
+            write(repo, "a.txt", "1\n");
+            commitAll(git, "one");
+            Path scratch = Files.createDirectories(tmp.resolve("scratch/target"));
+            Files.createSymbolicLink(repo.resolve("target"), scratch);
+            write(scratch, "classes/x.class", "x");
+            assertFalse(resolve(repo, Map.of()).dirty());
+        }
+    }
+
+    @Test
+    void aLargePatchIsWarnedAbout() throws Exception {
+        Path repo = tmp.resolve("repo");
+        try (Git git = GitFixture.init(repo)) {
+            write(repo, "a.txt", "1\n");
+            commitAll(git, "one");
+            GitFixture.writeBytes(repo, "checkpoints/model.pt", PatchApplyTest.binary(4096, 11));
+            GitProvenance p = new GitProvenanceResolver(log, Map.of(), 1024).resolve(repo, repo.resolve("target"),
+                    tmp.resolve("out/git.patch"));
+            assertTrue(p.patchBytes() > 1024);
+            assertEquals(1, log.warnings.size(), log.warnings::toString);
+            assertTrue(log.warnings.get(0).contains(".gitignore"), log.warnings.get(0));
+            log.warnings.clear();
+            write(repo, "checkpoints/model.pt", "small\n");
+            new GitProvenanceResolver(log, Map.of(), 1024).resolve(repo, repo.resolve("target"),
+                    tmp.resolve("out/git.patch"));
+            assertEquals(List.of(), log.warnings);
+        }
+    }
+
+    @Test
+    void unwritablePatchLocationIsAnExpErrorNamingTheFile() throws Exception {
+        Path repo = tmp.resolve("repo");
+        try (Git git = GitFixture.init(repo)) {
+            write(repo, "a.txt", "1\n");
+            commitAll(git, "one");
+            write(repo, "a.txt", "2\n");
+            Path blocker = write(tmp, "blocker", "a file where the patch's directory should be");
+            Path patch = blocker.resolve("git.patch");
+            ExpError error = assertThrows(ExpError.class, () -> new GitProvenanceResolver(log, Map.of())
+                    .resolve(repo, repo.resolve("target"), patch));
+            assertTrue(error.getMessage().contains(patch.toString()), error.getMessage());
         }
     }
 

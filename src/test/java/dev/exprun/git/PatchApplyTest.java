@@ -18,6 +18,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeSet;
 
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterEach;
@@ -247,7 +248,7 @@ class PatchApplyTest {
     }
 
     private static List<String> allPaths(GitChanges changes) {
-        java.util.TreeSet<String> paths = new java.util.TreeSet<>();
+        TreeSet<String> paths = new TreeSet<>();
         paths.addAll(changes.modified());
         paths.addAll(changes.staged());
         paths.addAll(changes.deleted());

@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -102,8 +104,8 @@ class ReadOnlyTest {
         try (Stream<Path> files = Files.walk(gitDir)) {
             for (Path p : (Iterable<Path>) files::iterator) {
                 if (Files.isRegularFile(p)) {
-                    state.put(gitDir.relativize(p).toString(), java.util.HexFormat.of().formatHex(
-                            java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)))
+                    state.put(gitDir.relativize(p).toString(), HexFormat.of().formatHex(
+                            MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)))
                             + " " + Files.getLastModifiedTime(p));
                 }
             }

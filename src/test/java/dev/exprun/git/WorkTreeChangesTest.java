@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Map;
 
@@ -136,7 +137,7 @@ class WorkTreeChangesTest {
     @Test
     void touchedButUnchangedFileIsNotAChange() throws Exception {
         Path file = repo.resolve("a.txt");
-        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(
+        Files.setLastModifiedTime(file, FileTime.fromMillis(
                 Files.getLastModifiedTime(file).toMillis() + 5_000));
         assertTrue(changes().isEmpty());
     }
