@@ -11,6 +11,7 @@ import dev.exprun.record.RecordJson;
 import dev.exprun.record.RunRecord.EngineInfo;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
@@ -58,18 +59,27 @@ public final class EngineConnection implements AutoCloseable {
             throw new ExpError("The container engine address '" + host + "' is not valid: " + e.getMessage(),
                     "set <dockerHost> (-Dexp.dockerHost) or DOCKER_HOST to an address such as unix:///var/run/docker.sock", e);
         }
-        DockerHttpClient http = new ZerodepDockerHttpClient.Builder()
-                .dockerHost(probeConfig.getDockerHost())
-                .sslConfig(probeConfig.getSSLConfig())
-                .maxConnections(16)
-                .connectionTimeout(Duration.ofSeconds(10))
-                .build();
+        DockerHttpClient http = transport(probeConfig);
         JsonNode version = probeVersion(http, host);
         String api = negotiate(text(version, "ApiVersion"), text(version, "MinAPIVersion"));
         DefaultDockerClientConfig config = builder(host, dockerConfigDir).withApiVersion(api).build();
         EngineInfo info = new EngineInfo(engineName(version), text(version, "Version"), api,
                 text(version, "Os"), text(version, "Arch"));
         return new EngineConnection(DockerClientImpl.getInstance(config, http), config, info, host);
+    }
+
+    /** Local sockets get the light transport; tcp:// (and TLS) engines docker-java's zerodep. */
+    private static DockerHttpClient transport(DefaultDockerClientConfig config) {
+        java.net.URI uri = config.getDockerHost();
+        if ("unix".equals(uri.getScheme())) {
+            return new UnixSocketHttpClient(Path.of(uri.getPath()));
+        }
+        return new ZerodepDockerHttpClient.Builder()
+                .dockerHost(uri)
+                .sslConfig(config.getSSLConfig())
+                .maxConnections(16)
+                .connectionTimeout(Duration.ofSeconds(10))
+                .build();
     }
 
     private static DefaultDockerClientConfig.Builder builder(String host, String dockerConfigDir) {

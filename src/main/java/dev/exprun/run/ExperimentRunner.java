@@ -55,25 +55,29 @@ public final class ExperimentRunner {
         String runId = RunId.next(start);
         RunDirectory dir = createRunDirectory(config.buildDir(), runId);
         GitProvenanceResolver resolver = new GitProvenanceResolver(log, config.hostEnvironment());
+        PhaseTimes times = new PhaseTimes();
         // Git provenance and the engine's preparation are independent: overlap them, except when a
         // dirty tree must stop the build before anything else happens (a pull can take minutes).
         CompletableFuture<GitProvenance> gitLater = settings.dirty() == DirtyPolicy.FAIL
-                ? CompletableFuture.completedFuture(resolveGit(resolver, config, dir, settings))
-                : CompletableFuture.supplyAsync(() -> resolver.resolve(config.baseDir(), config.buildDir(), dir.patch()), ExperimentRunner::daemon);
-        try (EngineConnection engine = EngineConnection.open(EngineConnection.chooseHost(config.dockerHost(), config.hostEnvironment()),
-                config.hostEnvironment().get("DOCKER_CONFIG"))) {
+                ? CompletableFuture.completedFuture(times.time("git", () -> resolveGit(resolver, config, dir, settings)))
+                : CompletableFuture.supplyAsync(() -> times.time("git",
+                        () -> resolver.resolve(config.baseDir(), config.buildDir(), dir.patch())), ExperimentRunner::daemon);
+        try (EngineConnection engine = times.time("engine", () -> EngineConnection.open(
+                EngineConnection.chooseHost(config.dockerHost(), config.hostEnvironment()), config.hostEnvironment().get("DOCKER_CONFIG")))) {
             log.info("Engine: " + engine.info().name() + " " + engine.info().version() + " (API " + engine.info().apiVersion()
                     + ") at " + engine.host());
-            new LeftoverSweeper(engine, log).sweep(config.project().coordinates());
-            ResolvedImage image = new ImageResolver(engine, log, config.registryCredentials()).resolve(settings.image(), settings.pull());
+            times.time("sweep", () -> new LeftoverSweeper(engine, log).sweep(config.project().coordinates()));
+            ResolvedImage image = times.time("image",
+                    () -> new ImageResolver(engine, log, config.registryCredentials()).resolve(settings.image(), settings.pull()));
             log.info("Image: " + image.reference() + " = " + image.digest()
                     + (image.digestSource().equals(ResolvedImage.IMAGE_ID) ? " (image id: never pushed)" : ""));
-            GitProvenance git = join(gitLater);
+            GitProvenance git = times.time("git-wait", () -> join(gitLater));
             applyDirtyPolicy(settings.dirty(), git, dir);
             RunRecord started = startRecord(config, settings, runId, start, git, image, engine, dir);
-            return execute(config, settings, engine, image, started, dir);
+            return times.time("container", () -> execute(config, settings, engine, image, started, dir));
         } finally {
             gitLater.cancel(false);
+            log.debug("Run " + runId + " phases: " + times.summary());
         }
     }
 
