@@ -1,25 +1,25 @@
 """Two-spirals MLP: a real PyTorch training that finishes in seconds on 2 CPU cores.
 
-Reads its params from EXP_PARAMS (set by `mvn exp:run`), writes a per-epoch metrics series,
-the final metrics and the best checkpoint into EXP_OUTPUT_DIR.
+Run it with `mvn exp:run install`: exprun (mounted by the plugin at /exp/lib) gives it its params,
+logs its metrics series, writes the final metrics and saves a checkpoint that carries its own
+provenance (run id, commit, image digest, params). Without the plugin it still runs and writes to
+./exprun-out.
 """
-import json
 import math
-import os
 import time
 
 import torch
 from torch import nn
 
-params = json.loads(os.environ.get("EXP_PARAMS", "{}"))
+import exprun
+
+params = exprun.params()
 epochs = int(params.get("epochs", 40))
 lr = float(params.get("lr", 0.01))
 hidden = int(params.get("hidden", 64))
 seed = int(params.get("seed", 42))
-out_dir = os.environ.get("EXP_OUTPUT_DIR", "exprun-out")
-os.makedirs(out_dir, exist_ok=True)
 
-torch.manual_seed(seed)
+exprun.seed_everything(seed)
 torch.set_num_threads(1)  # a tiny MLP: more threads only contend
 
 
@@ -43,36 +43,31 @@ loss_fn = nn.CrossEntropyLoss()
 
 best_acc, best_epoch = -1.0, -1
 started = time.time()
-with open(os.path.join(out_dir, "metrics.jsonl"), "w") as series:
-    for epoch in range(1, epochs + 1):
-        model.train()
-        order = torch.randperm(len(x_train), generator=g)
-        for i in range(0, len(order), 128):
-            batch = order[i:i + 128]
-            optimizer.zero_grad()
-            loss = loss_fn(model(x_train[batch]), y_train[batch])
-            loss.backward()
-            optimizer.step()
-        model.eval()
-        with torch.no_grad():
-            train_loss = loss_fn(model(x_train), y_train).item()
-            val_logits = model(x_val)
-            val_loss = loss_fn(val_logits, y_val).item()
-            val_acc = (val_logits.argmax(1) == y_val).float().mean().item()
-        series.write(json.dumps({"step": epoch, "loss": train_loss, "val_loss": val_loss, "val_acc": val_acc}) + "\n")
-        series.flush()
-        if val_acc > best_acc:
-            best_acc, best_epoch = val_acc, epoch
-            # The run id and commit travel inside the checkpoint: it says where it came from.
-            torch.save({"model": model.state_dict(), "epoch": epoch, "val_acc": val_acc,
-                        "exprun": {"run_id": os.environ.get("EXP_RUN_ID"), "git_commit": os.environ.get("EXP_GIT_COMMIT"),
-                                   "image_digest": os.environ.get("EXP_IMAGE_DIGEST"), "params": params}},
-                       os.path.join(out_dir, "best.pt"))
-        if epoch % 5 == 0 or epoch == epochs:
-            print(f"epoch {epoch:3d}  loss {train_loss:.4f}  val_loss {val_loss:.4f}  val_acc {val_acc:.4f}", flush=True)
+for epoch in range(1, epochs + 1):
+    model.train()
+    order = torch.randperm(len(x_train), generator=g)
+    for i in range(0, len(order), 128):
+        batch = order[i:i + 128]
+        optimizer.zero_grad()
+        loss = loss_fn(model(x_train[batch]), y_train[batch])
+        loss.backward()
+        optimizer.step()
+    model.eval()
+    with torch.no_grad():
+        train_loss = loss_fn(model(x_train), y_train).item()
+        val_logits = model(x_val)
+        val_loss = loss_fn(val_logits, y_val).item()
+        val_acc = (val_logits.argmax(1) == y_val).float().mean().item()
+    exprun.log(step=epoch, loss=train_loss, val_loss=val_loss, val_acc=val_acc)
+    if val_acc > best_acc:
+        best_acc, best_epoch = val_acc, epoch
+        # exprun.save adds the run's provenance to the dict (key "exprun") and a sidecar file.
+        best_path = exprun.save({"model": model.state_dict(), "epoch": epoch, "val_acc": val_acc}, "best.pt")
+    if epoch % 5 == 0 or epoch == epochs:
+        print(f"epoch {epoch:3d}  loss {train_loss:.4f}  val_loss {val_loss:.4f}  val_acc {val_acc:.4f}", flush=True)
 
-metrics = {"val_acc": best_acc, "val_loss": val_loss, "loss": train_loss, "best_epoch": best_epoch,
-           "train_seconds": round(time.time() - started, 2)}
-with open(os.path.join(out_dir, "metrics.json"), "w") as f:
-    json.dump(metrics, f)
+exprun.summary(val_acc=best_acc, val_loss=val_loss, loss=train_loss, best_epoch=best_epoch,
+               train_seconds=round(time.time() - started, 2))
+provenance = exprun.load_provenance(best_path)  # reads it back without unpickling any code
 print(f"best val_acc {best_acc:.4f} at epoch {best_epoch}")
+print(f"best.pt says: run {provenance['run_id']}, commit {provenance['commit']}, image {provenance['image_digest']}")

@@ -3,7 +3,7 @@
     python3 src/test/python/bench_log.py [N]
 
 Writes only to a temp dir. Both loops write the same records ({"step", "loss", "acc", "lr", "time"})
-to a file; the exprun timing includes the final flush. Best of 3 rounds each. When torch is
+to a file; the exprun timing includes the final flush. Best of 5 rounds each, alternating. When torch is
 installed, a second pair compares log(loss=<0-d tensor>) with json.dumps({... t.item() ...}).
 """
 import json
@@ -19,6 +19,8 @@ RUNTIME = os.path.normpath(os.path.join(HERE, "..", "..", "main", "resources", "
 sys.path.insert(0, RUNTIME)
 
 import exprun  # noqa: E402
+
+ROUNDS = 5
 
 
 def plain_loop(path, losses, accs):
@@ -62,8 +64,13 @@ def count_lines(path):
         return sum(1 for _ in f)
 
 
-def best_of(rounds, fn):
-    return min(fn() for _ in range(rounds))
+def best_of_interleaved(rounds, fn_a, fn_b):
+    """Best time of each, the rounds alternating (a, b, a, b...) so that load changes hit both."""
+    a, b = [], []
+    for _ in range(rounds):
+        a.append(fn_a())
+        b.append(fn_b())
+    return min(a), min(b)
 
 
 def main():
@@ -85,9 +92,8 @@ def main():
             assert count_lines(series) == n, "exprun wrote %d lines, expected %d" % (count_lines(series), n)
             return dt
 
-        plain = best_of(3, lambda: plain_loop(plain_path, losses, accs))
-        ours = best_of(3, run_exprun)
-        print("python %s, %d records of 5 fields, best of 3" % (sys.version.split()[0], n))
+        plain, ours = best_of_interleaved(ROUNDS, lambda: plain_loop(plain_path, losses, accs), run_exprun)
+        print("python %s, %d records of 5 fields, best of %d rounds" % (sys.version.split()[0], n, ROUNDS))
         print("plain json.dumps+write loop: %10.0f calls/s" % (n / plain))
         print("exprun.log():                %10.0f calls/s  (%.2fx the plain loop)" % (n / ours, plain / ours))
         try:
@@ -97,13 +103,11 @@ def main():
         if torch is not None:
             m = min(n, 100000)
             values = [torch.tensor(v) for v in losses[:m]]
-            plain_t = best_of(3, lambda: plain_tensor_loop(plain_path, values))
-
             def run_tensor():
                 exprun._reset_for_tests()
                 return exprun_tensor_loop(values)
 
-            ours_t = best_of(3, run_tensor)
+            plain_t, ours_t = best_of_interleaved(ROUNDS, lambda: plain_tensor_loop(plain_path, values), run_tensor)
             print("with 0-d torch tensors (torch %s), %d records:" % (torch.__version__, m))
             print("plain json.dumps({.. t.item() ..})+write: %10.0f calls/s" % (m / plain_t))
             print("exprun.log(loss=t):                       %10.0f calls/s  (%.2fx)" % (m / ours_t, plain_t / ours_t))

@@ -45,6 +45,8 @@ public final class ImageResolver {
 
     ResolvedImage describe(ImageReference ref, InspectImageResponse image) {
         String imageId = image.getId().startsWith("sha256:") ? image.getId() : "sha256:" + image.getId();
+        List<String> env = image.getConfig() == null || image.getConfig().getEnv() == null
+                ? List.of() : List.of(image.getConfig().getEnv());
         List<String> repoDigests = image.getRepoDigests() == null ? List.of() : image.getRepoDigests();
         if (ref.pinned()) {
             boolean known = repoDigests.stream().anyMatch(d -> d.endsWith("@" + ref.digest()));
@@ -52,16 +54,16 @@ public final class ImageResolver {
                 throw new ExpError("The engine's image for " + ref + " carries the digests " + repoDigests
                         + ", not the pinned " + ref.digest() + ".", "check the digest in <image>, or remove the local image and pull again");
             }
-            return new ResolvedImage(ref, imageId, ref.digest(), ResolvedImage.REPO_DIGEST);
+            return new ResolvedImage(ref, imageId, ref.digest(), ResolvedImage.REPO_DIGEST, env);
         }
         String wanted = normalize(ref.name());
         for (String repoDigest : repoDigests) {
             int at = repoDigest.indexOf('@');
             if (at > 0 && normalize(repoDigest.substring(0, at)).equals(wanted)) {
-                return new ResolvedImage(ref, imageId, repoDigest.substring(at + 1), ResolvedImage.REPO_DIGEST);
+                return new ResolvedImage(ref, imageId, repoDigest.substring(at + 1), ResolvedImage.REPO_DIGEST, env);
             }
         }
-        return new ResolvedImage(ref, imageId, imageId, ResolvedImage.IMAGE_ID);
+        return new ResolvedImage(ref, imageId, imageId, ResolvedImage.IMAGE_ID, env);
     }
 
     /** Docker reports Docker Hub names short ("pytorch/pytorch"), Podman long ("docker.io/pytorch/pytorch"). */

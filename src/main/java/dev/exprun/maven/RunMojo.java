@@ -1,6 +1,5 @@
 package dev.exprun.maven;
 
-import dev.exprun.container.RegistryCredentials;
 import dev.exprun.core.ExpLog;
 import dev.exprun.record.RunRecord.HostInfo;
 import dev.exprun.record.RunRecord.ProjectInfo;
@@ -9,47 +8,29 @@ import dev.exprun.run.ExperimentRunner;
 import dev.exprun.run.RunConfiguration;
 import dev.exprun.run.RunResult;
 import java.io.File;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import javax.inject.Inject;
-import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.descriptor.PluginDescriptor;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.apache.maven.project.MavenProject;
 import org.apache.maven.project.MavenProjectHelper;
 import org.apache.maven.rtinfo.RuntimeInformation;
-import org.apache.maven.settings.Server;
-import org.apache.maven.settings.crypto.DefaultSettingsDecryptionRequest;
 import org.apache.maven.settings.crypto.SettingsDecrypter;
-import org.apache.maven.settings.crypto.SettingsDecryptionResult;
 
 /**
  * Trains in a pinned container with full git provenance and attaches the results (record, metrics,
  * log, patch, checkpoints) as build artifacts, so {@code install} and {@code deploy} publish them.
  */
 @Mojo(name = "run", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
-public class RunMojo extends AbstractExpMojo {
-
-    /** The image, e.g. {@code pytorch/pytorch:2.8.0-cuda12.8-cudnn9-runtime}; may end with {@code @sha256:<digest>}. */
-    @Parameter(property = ExpProperties.IMAGE)
-    private String image;
+public class RunMojo extends AbstractEngineMojo {
 
     /** Refuse an image reference without a {@code @sha256:} digest. */
     @Parameter(property = ExpProperties.REQUIRE_PINNED_IMAGE, defaultValue = "false")
     private boolean requirePinnedImage;
-
-    /** When to pull the image: {@code missing}, {@code always}, {@code never}. */
-    @Parameter(property = ExpProperties.PULL, defaultValue = "missing")
-    private String pull;
-
-    /** The engine's address; default {@code DOCKER_HOST}, else {@code unix:///var/run/docker.sock}. */
-    @Parameter(property = ExpProperties.DOCKER_HOST)
-    private String dockerHost;
 
     /** Uncommitted changes: {@code warn} (run and record the patch), {@code fail} (refuse), {@code allow}. */
     @Parameter(property = ExpProperties.DIRTY, defaultValue = "warn")
@@ -87,10 +68,6 @@ public class RunMojo extends AbstractExpMojo {
     @Parameter(property = ExpProperties.COMMAND)
     private String commandLine;
 
-    /** GPUs: {@code none}, {@code all}, a count, or device ids {@code 0,1}. Verified inside the container. */
-    @Parameter(property = ExpProperties.GPUS, defaultValue = "none")
-    private String gpus;
-
     /** The run's params, given to the script as EXP_PARAMS; -Dexp.param.NAME=VALUE overrides. */
     @Parameter
     private Map<String, String> params;
@@ -99,23 +76,16 @@ public class RunMojo extends AbstractExpMojo {
     @Parameter
     private List<Output> outputs;
 
-    @Parameter(defaultValue = "${project}", readonly = true, required = true)
-    private MavenProject project;
-
-    @Parameter(defaultValue = "${session}", readonly = true, required = true)
-    private MavenSession session;
-
     @Parameter(defaultValue = "${plugin}", readonly = true, required = true)
     private PluginDescriptor plugin;
 
     private final MavenProjectHelper projectHelper;
-    private final SettingsDecrypter settingsDecrypter;
     private final RuntimeInformation runtime;
 
     @Inject
     public RunMojo(MavenProjectHelper projectHelper, SettingsDecrypter settingsDecrypter, RuntimeInformation runtime) {
+        super(settingsDecrypter);
         this.projectHelper = projectHelper;
-        this.settingsDecrypter = settingsDecrypter;
         this.runtime = runtime;
     }
 
@@ -160,23 +130,5 @@ public class RunMojo extends AbstractExpMojo {
                 into.put(name.substring(ExpProperties.PARAM_PREFIX.length()), properties.getProperty(name));
             }
         }
-    }
-
-    /** settings.xml servers, decrypted; the image's registry host picks one by id. */
-    private Map<String, RegistryCredentials> registryCredentials() {
-        Map<String, RegistryCredentials> byHost = new HashMap<>();
-        if (session.getSettings() == null) {
-            return byHost; // embedded Maven (IDE runners, the testing harness) may run without settings
-        }
-        for (Server server : session.getSettings().getServers()) {
-            if (server.getUsername() == null) {
-                continue;
-            }
-            SettingsDecryptionResult decrypted = settingsDecrypter.decrypt(new DefaultSettingsDecryptionRequest(server));
-            Server clear = decrypted.getServer() == null ? server : decrypted.getServer();
-            byHost.put(server.getId(), new RegistryCredentials(clear.getUsername(), clear.getPassword(),
-                    "settings.xml server " + server.getId()));
-        }
-        return byHost;
     }
 }

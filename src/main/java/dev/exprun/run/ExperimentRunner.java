@@ -19,6 +19,7 @@ import dev.exprun.core.ExpLog;
 import dev.exprun.git.GitProvenance;
 import dev.exprun.git.GitProvenanceResolver;
 import dev.exprun.metrics.MetricsReader;
+import dev.exprun.metrics.ProgressFollower;
 import dev.exprun.record.RecordJson;
 import dev.exprun.record.RunId;
 import dev.exprun.record.RunRecord;
@@ -43,6 +44,9 @@ import java.util.concurrent.CompletionException;
  * after the record is written, so nothing about a failed run is lost.
  */
 public final class ExperimentRunner {
+    /** Progress lines at most this often; the last state is shown when the run ends. */
+    static final long PROGRESS_INTERVAL_MILLIS = 5_000;
+
     private final ExpLog log;
 
     public ExperimentRunner(ExpLog log) {
@@ -164,7 +168,8 @@ public final class ExperimentRunner {
         ContainerSpec spec = containerSpec(settings, image, started, dir);
         log.info("Run " + started.runId() + ": " + String.join(" ", settings.command()));
         ContainerOutcome outcome;
-        try (ShutdownGuard guard = new ShutdownGuard(engine.client(), () -> writer.finishInterrupted(log))) {
+        try (ShutdownGuard guard = new ShutdownGuard(engine.client(), () -> writer.finishInterrupted(log));
+             ProgressFollower progress = new ProgressFollower(dir.metricsSeries(), log, PROGRESS_INTERVAL_MILLIS)) {
             try {
                 outcome = new ContainerRunner(engine, log).run(spec, dir.log(),
                         (stderr, line) -> log.info((stderr ? "[err] " : "[out] ") + line), settings.timeout(), guard);
@@ -179,9 +184,7 @@ public final class ExperimentRunner {
     private ContainerSpec containerSpec(RunSettings settings, ResolvedImage image, RunRecord record, RunDirectory dir) {
         ContainerInfo c = record.container();
         try {
-            if (settings.gpus().requested()) {
-                GpuCheck.install(dir.lib());
-            }
+            RuntimeFiles.install(dir.lib());
         } catch (IOException e) {
             throw new ExpError("Cannot prepare " + dir.lib() + ": " + e.getMessage(), "check that the build directory is writable", e);
         }
@@ -190,7 +193,9 @@ public final class ExperimentRunner {
                 new Mount(dir.out(), RunDirectory.CONTAINER_OUT, false),
                 new Mount(dir.in(), RunDirectory.CONTAINER_IN, true),
                 new Mount(dir.lib(), RunDirectory.CONTAINER_LIB, true));
-        return new ContainerSpec(c.name(), image.imageId(), c.command(), ContainerEnvironment.of(record, settings.env()),
+        Map<String, String> env = ContainerEnvironment.of(record, settings.env());
+        env.put("PYTHONPATH", RuntimeFiles.pythonPath(settings.env().get("PYTHONPATH"), image.envValue("PYTHONPATH")));
+        return new ContainerSpec(c.name(), image.imageId(), c.command(), env,
                 ContainerRunner.labels(record.runId(), record.project().coordinates(),
                         record.git().present() ? record.git().commit() : null, BuildIdentity.current()),
                 mounts, c.workingDir(), c.user(), c.shmSizeBytes(), c.network(), settings.gpus());

@@ -22,12 +22,6 @@ final class GpuCheck {
     private GpuCheck() {
     }
 
-    static void install(Path libDir) throws IOException {
-        try (InputStream in = GpuCheck.class.getResourceAsStream("/dev/exprun/runtime/" + SCRIPT)) {
-            Files.copy(in, libDir.resolve(SCRIPT));
-        }
-    }
-
     static List<String> wrap(List<String> command, GpuRequest gpus) {
         List<String> wrapped = new ArrayList<>(List.of("/bin/sh", RunDirectory.CONTAINER_LIB + "/" + SCRIPT, gpus.expected(), "--"));
         wrapped.addAll(command);

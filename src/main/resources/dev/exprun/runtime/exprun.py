@@ -900,7 +900,8 @@ def _cpu_name():
 
 
 def _time_matmul(torch, device):
-    """1000x1000 float32 matmul on ``device``: (result shape, best of 3 ms after a warm-up)."""
+    """1000x1000 float32 matmul on ``device``: (result shape, ms). After a warm-up, the best of 3
+    runs, or of 1 when the warm-up took over 0.2 s (a slow BLAS: keep check-env quick)."""
     cuda = device.startswith("cuda")
 
     def sync():
@@ -909,10 +910,12 @@ def _time_matmul(torch, device):
 
     a = torch.rand(1000, 1000, dtype=torch.float32, device=device)
     b = torch.rand(1000, 1000, dtype=torch.float32, device=device)
+    t0 = time.perf_counter()
     c = a @ b
     sync()
+    runs = 3 if time.perf_counter() - t0 < 0.2 else 1
     best = None
-    for _ in range(3):
+    for _ in range(runs):
         t0 = time.perf_counter()
         c = a @ b
         sync()
