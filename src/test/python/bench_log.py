@@ -17,6 +17,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUNTIME = os.path.normpath(os.path.join(HERE, "..", "..", "main", "resources", "dev", "exprun", "runtime"))
 sys.path.insert(0, RUNTIME)
+sys.dont_write_bytecode = True  # no __pycache__ in src/main/resources (it would ship in the jar)
 
 import exprun  # noqa: E402
 

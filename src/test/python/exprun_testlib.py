@@ -24,6 +24,7 @@ RUNTIME = os.path.normpath(os.path.join(HERE, "..", "..", "main", "resources", "
 EXPRUN_PY = os.path.join(RUNTIME, "exprun.py")
 if RUNTIME not in sys.path:
     sys.path.insert(0, RUNTIME)
+sys.dont_write_bytecode = True  # no __pycache__ in src/main/resources (it would ship in the jar)
 
 import exprun  # noqa: E402
 

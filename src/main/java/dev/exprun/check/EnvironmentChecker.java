@@ -120,7 +120,10 @@ public final class EnvironmentChecker {
                         (stderr, line) -> log.debug((stderr ? "[err] " : "[out] ") + line), CONTAINER_TIMEOUT, guard);
             }
         } catch (IOException | ExpException e) {
-            skipContainerRows(gpus, rows, "the check container could not run: " + e.getMessage());
+            rows.add(new CheckRow("gpus", Verdict.SKIPPED, gpus.requested() ? "the check container could not start" : "none requested (gpus=none)",
+                    null, false));
+            rows.add(new CheckRow("torch", Verdict.FAIL, "the check container could not start: " + e.getMessage(),
+                    "use an image with python3 and PyTorch", true));
             return;
         }
         String output = readQuietly(dir.resolve("log.txt"));

@@ -22,6 +22,17 @@ says so.
 ``python3 exprun.py check-env`` prints a short report of python/torch/CUDA and a timed 1000x1000
 matmul per device, then one line ``EXPRUN_CHECK_ENV_JSON: {...}`` for the plugin to parse.
 ``python3 exprun.py provenance [FILE]`` prints this run's provenance, or the one a saved file carries.
+
+Limits worth knowing:
+
+- log() writes each batch of whole lines with one write(). A SIGKILL while that write is in the
+  kernel can, on Linux, stop a write longer than a page at a page boundary, leaving a cut last line
+  (only possible while logging very fast; a reader should skip an unterminated last line).
+- save() leaves a state_dict (an OrderedDict from .state_dict(), or a dict whose values are all
+  tensors) as it is, since an extra "exprun" key would break load_state_dict(strict=True); its
+  provenance is in the sidecar only.
+- A process killed during save()/summary() may leave a hidden ``.<name>.<pid>.<random>.tmp`` next
+  to the target; the target itself is always either the old file or the complete new one.
 """
 
 import atexit
