@@ -70,7 +70,10 @@ public final class ExperimentRunner {
                 EngineConnection.chooseHost(config.dockerHost(), config.hostEnvironment()), config.hostEnvironment().get("DOCKER_CONFIG")))) {
             log.info("Engine: " + engine.info().name() + " " + engine.info().version() + " (API " + engine.info().apiVersion()
                     + ") at " + engine.host());
-            times.time("sweep", () -> new LeftoverSweeper(engine, log).sweep(config.project().coordinates()));
+            // Leftovers of killed builds are not in this run's way: sweep them beside it.
+            CompletableFuture<Integer> sweep = CompletableFuture.supplyAsync(
+                    () -> times.time("sweep", () -> new LeftoverSweeper(engine, log).sweep(config.project().coordinates())),
+                    ExperimentRunner::daemon);
             ResolvedImage image = times.time("image",
                     () -> new ImageResolver(engine, log, config.registryCredentials()).resolve(settings.image(), settings.pull()));
             log.info("Image: " + image.reference() + " = " + image.digest()
@@ -78,7 +81,11 @@ public final class ExperimentRunner {
             GitProvenance git = times.time("git-wait", () -> join(gitLater));
             applyDirtyPolicy(settings.dirty(), git, dir);
             RunRecord started = startRecord(config, settings, runId, start, git, image, engine, dir);
-            return times.time("container", () -> execute(config, settings, engine, image, started, dir));
+            try {
+                return times.time("container", () -> execute(config, settings, engine, image, started, dir));
+            } finally {
+                finishSweep(sweep);
+            }
         } finally {
             gitLater.cancel(false);
             log.debug("Run " + runId + " phases: " + times.summary());
@@ -91,8 +98,16 @@ public final class ExperimentRunner {
         return git;
     }
 
+    private void finishSweep(CompletableFuture<Integer> sweep) {
+        try {
+            sweep.join();
+        } catch (CompletionException e) {
+            log.warn("Could not sweep leftover containers: " + e.getCause().getMessage());
+        }
+    }
+
     private static void daemon(Runnable task) {
-        Thread thread = new Thread(task, "exprun-git");
+        Thread thread = new Thread(task, "exprun-background");
         thread.setDaemon(true);
         thread.start();
     }
