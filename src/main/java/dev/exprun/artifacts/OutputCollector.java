@@ -47,7 +47,8 @@ public final class OutputCollector {
         return collected;
     }
 
-    private static void validate(OutputSpec spec) {
+    /** Checked before the run starts too: a typo must not cost a training's worth of time. */
+    public static void validate(OutputSpec spec) {
         String fix = "give each <output> a <pattern> relative to the output dir and a <classifier> of letters, digits, '.', '_' or '-'";
         if (spec.pattern() == null || spec.pattern().isBlank() || spec.pattern().startsWith("/")
                 || Path.of(spec.pattern().replace('*', 'x').replace('?', 'x')).normalize().startsWith("..")) {

@@ -20,6 +20,7 @@ import dev.exprun.git.GitProvenance;
 import dev.exprun.git.GitProvenanceResolver;
 import dev.exprun.record.RecordJson;
 import dev.exprun.record.RunId;
+import dev.exprun.run.GpuCheck;
 import dev.exprun.run.RunDirectory;
 import dev.exprun.run.RuntimeFiles;
 import java.io.IOException;
@@ -92,6 +93,9 @@ public final class EnvironmentChecker {
         } catch (ExpException e) {
             rows.add(new CheckRow("image", Verdict.FAIL, e.getMessage(), e.fix(), true));
             return null;
+        } catch (RuntimeException e) {
+            rows.add(new CheckRow("image", Verdict.FAIL, "the engine failed: " + e.getMessage(), "check the engine's log", true));
+            return null;
         }
     }
 
@@ -111,7 +115,7 @@ public final class EnvironmentChecker {
             RuntimeFiles.install(dir.resolve("lib"));
             List<String> command = List.of("python3", RunDirectory.CONTAINER_LIB + "/exprun.py", "check-env");
             ContainerSpec spec = new ContainerSpec("exp-" + id, image.imageId(),
-                    gpus.requested() ? RuntimeFiles.withGpuCheck(command, gpus) : command,
+                    gpus.requested() ? GpuCheck.wrap(command, gpus) : command,
                     Map.of("PYTHONPATH", RuntimeFiles.pythonPath(null, image.envValue("PYTHONPATH"))),
                     ContainerRunner.labels(id, config.projectCoordinates(), null, BuildIdentity.current()),
                     List.of(new Mount(dir.resolve("lib"), RunDirectory.CONTAINER_LIB, true)), "/", null, 256L << 20, null, gpus);
@@ -119,7 +123,7 @@ public final class EnvironmentChecker {
                 outcome = new ContainerRunner(engine, log).run(spec, dir.resolve("log.txt"),
                         (stderr, line) -> log.debug((stderr ? "[err] " : "[out] ") + line), CONTAINER_TIMEOUT, guard);
             }
-        } catch (IOException | ExpException e) {
+        } catch (IOException | RuntimeException e) {
             rows.add(new CheckRow("gpus", Verdict.SKIPPED, gpus.requested() ? "the check container could not start" : "none requested (gpus=none)",
                     null, false));
             rows.add(new CheckRow("torch", Verdict.FAIL, "the check container could not start: " + e.getMessage(),
@@ -129,50 +133,29 @@ public final class EnvironmentChecker {
         String output = readQuietly(dir.resolve("log.txt"));
         rows.add(gpuRow(gpus, output));
         rows.add(torchRow(output, outcome, gpus));
+        deleteQuietly(dir);
     }
 
     private static CheckRow gpuRow(GpuRequest gpus, String output) {
         if (!gpus.requested()) {
             return new CheckRow("gpus", Verdict.SKIPPED, "none requested (gpus=none)", null, false);
         }
-        String line = output.lines().filter(l -> l.startsWith("exprun-gpu-check: visible=")).findFirst().orElse(null);
-        if (line == null) {
-            return new CheckRow("gpus", Verdict.FAIL, "the GPU check did not run (does the image have /bin/sh?)", null, true);
+        GpuCheck.Result result = GpuCheck.parseOutput(output);
+        if (result == null) {
+            return new CheckRow("gpus", Verdict.FAIL, "the GPU check did not run", "use an image with /bin/sh", true);
         }
-        boolean failed = output.contains("exprun-gpu-check: FAILED");
-        String seen = describeGpus(line.substring("exprun-gpu-check: ".length()));
-        return failed
-                ? new CheckRow("gpus", Verdict.FAIL, "gpus=" + gpus.text() + " requested, the container sees " + seen
+        return result.failed()
+                ? new CheckRow("gpus", Verdict.FAIL, "gpus=" + gpus.text() + " requested, the container sees " + result.describe()
                         + ": the engine ignored the request", "install the NVIDIA Container Toolkit for Docker, or use an engine that honours"
                         + " device requests; or set <gpus>none</gpus>", true)
-                : new CheckRow("gpus", Verdict.OK, "gpus=" + gpus.text() + " requested, the container sees " + seen, null, true);
-    }
-
-    /** "visible=2 devices=nvidia0,nvidia1 names=NVIDIA H100;NVIDIA H100;" -> "2 (nvidia0,nvidia1: NVIDIA H100; NVIDIA H100)". */
-    static String describeGpus(String fields) {
-        String count = between(fields, "visible=", " devices=");
-        String devices = between(fields, "devices=", " names=");
-        String names = between(fields, "names=", null).replaceAll(";$", "").replace(";", "; ");
-        if (devices.isEmpty()) {
-            return count;
-        }
-        return count + " (" + devices + (names.isEmpty() ? "" : ": " + names) + ")";
-    }
-
-    private static String between(String text, String start, String end) {
-        int from = text.indexOf(start);
-        if (from < 0) {
-            return "";
-        }
-        from += start.length();
-        int to = end == null ? -1 : text.indexOf(end, from);
-        return text.substring(from, to < 0 ? text.length() : to).trim();
+                : new CheckRow("gpus", Verdict.OK, "gpus=" + gpus.text() + " requested, the container sees " + result.describe(), null, true);
     }
 
     private static CheckRow torchRow(String output, ContainerOutcome outcome, GpuRequest gpus) {
         String json = output.lines().filter(l -> l.startsWith(JSON_MARKER)).reduce((a, b) -> b).orElse(null);
         if (json == null) {
-            if (gpus.requested() && output.contains("exprun-gpu-check: FAILED")) {
+            GpuCheck.Result gpuCheck = GpuCheck.parseOutput(output);
+            if (gpus.requested() && gpuCheck != null && gpuCheck.failed()) {
                 return new CheckRow("torch", Verdict.SKIPPED, "not run: the GPU check failed first", null, true);
             }
             String last = outcome.lastLines().isEmpty() ? "no output" : outcome.lastLines().get(outcome.lastLines().size() - 1);
@@ -231,6 +214,14 @@ public final class EnvironmentChecker {
             } catch (IOException e) {
                 log.debug("Cannot delete " + patch);
             }
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // A check dir left under target/ is harmless.
         }
     }
 

@@ -42,27 +42,35 @@ public final class ContainerRunner {
         DockerClient client = engine.client();
         String id = create(spec);
         guard.containerCreated(id);
+        try {
+            return runCreated(id, spec, rawLog, sink, timeout, guard);
+        } finally {
+            removeQuietly(client, id);
+        }
+    }
+
+    private ContainerOutcome runCreated(String id, ContainerSpec spec, Path rawLog, LogLineSink sink, Duration timeout,
+                                        ShutdownGuard guard) {
         LogPump pump = new LogPump(rawLog, sink, TAIL_LINES);
         try {
             if (guard.interrupted()) {
                 return new ContainerOutcome(id, null, false, true, List.of());
             }
             try {
-                client.startContainerCmd(id).exec();
+                engine.client().startContainerCmd(id).exec();
             } catch (DockerException e) {
                 throw new ExpError("The engine could not start the container for image " + spec.imageId() + ": "
                         + EngineConnection.rootMessage(e), "check the command, user and mounts in the plugin configuration", e);
             }
-            client.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true).exec(pump);
+            engine.client().logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true).exec(pump);
             WaitResult wait = waitFor(id, timeout);
             drain(pump);
             new LogReconciler(engine.client(), log).reconcile(id, rawLog, pump);
             pump.finish();
             return new ContainerOutcome(id, wait.exitCode, wait.timedOut, guard.interrupted(), pump.tail());
         } finally {
-            closeQuietly(pump);
+            pump.seal();
             pump.finish();
-            removeQuietly(client, id);
         }
     }
 
@@ -141,15 +149,11 @@ public final class ContainerRunner {
     /** Waits for the follow stream to end, as long as it still brings bytes; never forever. */
     private static void drain(LogPump pump) {
         try {
-            while (!pump.awaitCompletion(200, TimeUnit.MILLISECONDS)) {
-                if (pump.nanosSinceLastFrame() > LOG_QUIET_NANOS) {
-                    return;
-                }
+            while (!pump.awaitEnd(200) && pump.nanosSinceLastFrame() < LOG_QUIET_NANOS) {
+                // still streaming
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            // The stream broke: reconcile() reads what it missed from the engine.
         }
     }
 

@@ -15,17 +15,18 @@ public record GpuRequest(String text, Integer count, List<String> deviceIds) {
     private static final Pattern IDS = Pattern.compile("[A-Za-z0-9-]+(,[A-Za-z0-9-]+)*");
 
     public static GpuRequest parse(String value) {
-        String v = value == null ? "none" : value.trim().toLowerCase();
-        if (v.isEmpty() || v.equals("none") || v.equals("0")) {
+        // Only the keywords ignore case: device ids such as GPU-<uuid> must reach the engine as written.
+        String v = value == null ? "none" : value.trim();
+        if (v.isEmpty() || v.equalsIgnoreCase("none") || v.equals("0")) {
             return new GpuRequest("none", null, null);
         }
-        if (v.equals("all")) {
+        if (v.equalsIgnoreCase("all")) {
             return new GpuRequest("all", -1, null);
         }
         if (v.matches("[1-9][0-9]{0,2}") && !v.contains(",")) {
             return new GpuRequest(v, Integer.parseInt(v), null);
         }
-        if (v.startsWith("device=")) {
+        if (v.toLowerCase().startsWith("device=")) {
             v = v.substring(7);
         }
         if (IDS.matcher(v).matches()) {

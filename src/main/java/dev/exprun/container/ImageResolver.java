@@ -49,8 +49,9 @@ public final class ImageResolver {
                 ? List.of() : List.of(image.getConfig().getEnv());
         List<String> repoDigests = image.getRepoDigests() == null ? List.of() : image.getRepoDigests();
         if (ref.pinned()) {
+            // No RepoDigests (an imported or locally built image) means the pin cannot be checked: refuse.
             boolean known = repoDigests.stream().anyMatch(d -> d.endsWith("@" + ref.digest()));
-            if (!known && !repoDigests.isEmpty()) {
+            if (!known) {
                 throw new ExpError("The engine's image for " + ref + " carries the digests " + repoDigests
                         + ", not the pinned " + ref.digest() + ".", "check the digest in <image>, or remove the local image and pull again");
             }

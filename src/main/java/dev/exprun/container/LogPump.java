@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Streams the container's output: raw bytes to the run's log file exactly as received (binary
@@ -25,6 +27,10 @@ final class LogPump extends ResultCallback.Adapter<Frame> {
     private final Deque<String> tail = new ArrayDeque<>();
     private volatile long bytes;
     private boolean finished;
+    /** Set once the live stream is over: frames still in flight must not reach the file twice. */
+    private volatile boolean streamOver;
+    /** Our own end signal: docker-java's timed awaitCompletion closes the stream when it times out. */
+    private final CountDownLatch ended = new CountDownLatch(1);
     private volatile long lastFrameNanos = System.nanoTime();
 
     LogPump(Path rawLog, LogLineSink sink, int tailSize) {
@@ -50,13 +56,40 @@ final class LogPump extends ResultCallback.Adapter<Frame> {
     @Override
     public void onNext(Frame frame) {
         byte[] payload = frame.getPayload();
-        if (payload == null || payload.length == 0) {
+        if (streamOver || payload == null || payload.length == 0) {
             return;
         }
         accept(frame.getStreamType() == StreamType.STDERR, payload, 0, payload.length);
     }
 
-    /** Also used to replay bytes the stream missed, found when reconciling after exit. */
+    @Override
+    public void onComplete() {
+        ended.countDown();
+        super.onComplete();
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+        ended.countDown();
+        super.onError(throwable);
+    }
+
+    /** True once the engine ended the live stream (normally or not); never closes it. */
+    boolean awaitEnd(long millis) throws InterruptedException {
+        return ended.await(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Ends the live stream for good: later frames are dropped, only replays are written. */
+    void seal() {
+        streamOver = true;
+        try {
+            close();
+        } catch (IOException | RuntimeException e) {
+            // The stream is over either way.
+        }
+    }
+
+    /** Writes bytes to the file and the display; also used to add what the live stream missed. */
     synchronized void accept(boolean stderr, byte[] data, int offset, int length) {
         lastFrameNanos = System.nanoTime();
         try {

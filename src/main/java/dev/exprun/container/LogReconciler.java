@@ -36,18 +36,23 @@ final class LogReconciler {
      * Whatever the live view missed is added (or, after a gap, shown again from the gap on).
      */
     void reconcile(String id, Path rawLog, LogPump pump) {
-        closeQuietly(pump);
+        pump.seal();
         pump.flushFile();
         Path full = rawLog.resolveSibling(rawLog.getFileName() + ".engine");
         try {
             settledTail(id);
+            boolean complete;
             try (OutputStream out = Files.newOutputStream(full)) {
-                readLogs(id, -1, out);
+                complete = readLogs(id, -1, out);
             }
             long have = Files.size(rawLog);
             long same = commonPrefix(rawLog, full);
             long engineSize = Files.size(full);
-            if (same == have && engineSize > have) {
+            if (!complete || engineSize < have) {
+                // A cut read, or an engine that rotated its copy: ours is the longer record, keep it.
+                log.warn("The engine's copy of the log (" + engineSize + " bytes" + (complete ? "" : ", read cut short")
+                        + ") is shorter than the streamed one (" + have + " bytes); keeping the streamed log");
+            } else if (same == have && engineSize > have) {
                 byte[] missing = readFrom(full, have);
                 log.warn("The live log missed the last " + missing.length + " bytes; they follow, from the engine's copy");
                 pump.accept(false, missing, 0, missing.length);
@@ -101,7 +106,8 @@ final class LogReconciler {
         return out.toByteArray();
     }
 
-    private void readLogs(String id, int tail, OutputStream out) {
+    /** True when the engine sent the whole answer within the time allowed. */
+    private boolean readLogs(String id, int tail, OutputStream out) {
         var cmd = client.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(false);
         if (tail >= 0) {
             cmd = cmd.withTail(tail);
@@ -117,9 +123,10 @@ final class LogReconciler {
             }
         };
         try {
-            cmd.exec(collect).awaitCompletion(60, TimeUnit.SECONDS);
+            return cmd.exec(collect).awaitCompletion(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -170,14 +177,6 @@ final class LogReconciler {
                 }
             }
             return from;
-        }
-    }
-
-    private static void closeQuietly(java.io.Closeable c) {
-        try {
-            c.close();
-        } catch (IOException | RuntimeException e) {
-            // Closing a finished stream.
         }
     }
 }

@@ -50,8 +50,9 @@ public final class ShutdownGuard implements AutoCloseable {
             Thread.currentThread().interrupt();
             fallbackRecord.run();
         } finally {
-            if (id != null) {
-                ContainerRunner.removeQuietly(client, id);
+            String created = containerId; // it may have been created while we waited
+            if (created != null) {
+                ContainerRunner.removeQuietly(client, created);
             }
         }
     }

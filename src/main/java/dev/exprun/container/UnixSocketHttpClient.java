@@ -46,9 +46,10 @@ final class UnixSocketHttpClient implements DockerHttpClient {
             channel.connect(address);
             writeRequest(request, new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 14));
             return readResponse(channel, new BufferedInputStream(Channels.newInputStream(channel), 1 << 16));
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             closeQuietly(channel);
-            throw new UncheckedIOException("Cannot talk to the engine at " + address.getPath() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot talk to the engine at " + address.getPath() + ": " + e.getMessage(),
+                    e instanceof IOException io ? io : new IOException(e));
         }
     }
 

@@ -53,6 +53,11 @@ abstract class AbstractEngineMojo extends AbstractExpMojo {
                 continue;
             }
             SettingsDecryptionResult decrypted = settingsDecrypter.decrypt(new DefaultSettingsDecryptionRequest(server));
+            if (!decrypted.getProblems().isEmpty()) {
+                getLog().warn("Ignoring the settings.xml server " + server.getId() + ": its password cannot be decrypted ("
+                        + decrypted.getProblems().get(0).getMessage() + ")");
+                continue;
+            }
             Server clear = decrypted.getServer() == null ? server : decrypted.getServer();
             byHost.put(server.getId(), new RegistryCredentials(clear.getUsername(), clear.getPassword(),
                     "settings.xml server " + server.getId()));

@@ -1,10 +1,8 @@
 package dev.exprun.maven;
 
-import dev.exprun.core.ExpError;
 import dev.exprun.core.ExpException;
 import dev.exprun.core.ExpFailure;
 import dev.exprun.core.ExpLog;
-import java.io.UncheckedIOException;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -27,12 +25,11 @@ abstract class AbstractExpMojo extends AbstractMojo {
             executeGoal(new MavenExpLog(getLog()));
         } catch (ExpFailure e) {
             throw new MojoFailureException(e.describe(), e);
-        } catch (ExpError e) {
-            throw new MojoExecutionException(e.describe(), e);
         } catch (ExpException e) {
             throw new MojoExecutionException(e.describe(), e);
-        } catch (UncheckedIOException e) {
-            throw new MojoExecutionException(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // An engine or I/O error the core did not anticipate: still a BUILD ERROR with its cause, not a crash.
+            throw new MojoExecutionException(goal() + " failed: " + e.getMessage(), e);
         }
     }
 

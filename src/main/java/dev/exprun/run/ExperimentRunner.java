@@ -2,6 +2,7 @@ package dev.exprun.run;
 
 import dev.exprun.artifacts.CollectedOutput;
 import dev.exprun.artifacts.OutputCollector;
+import dev.exprun.artifacts.OutputSpec;
 import dev.exprun.container.BuildIdentity;
 import dev.exprun.container.ContainerOutcome;
 import dev.exprun.container.ContainerRunner;
@@ -28,7 +29,6 @@ import dev.exprun.record.RunRecord.ImageInfo;
 import dev.exprun.record.RunRecord.OutputFile;
 import dev.exprun.record.RunStatus;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -36,7 +36,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code exp:run}: resolve git provenance, apply the dirty policy, make the image present, run the
@@ -46,6 +50,7 @@ import java.util.concurrent.CompletionException;
 public final class ExperimentRunner {
     /** Progress lines at most this often; the last state is shown when the run ends. */
     static final long PROGRESS_INTERVAL_MILLIS = 5_000;
+    private static final long DISCARD_WAIT_SECONDS = 60;
 
     private final ExpLog log;
 
@@ -66,30 +71,57 @@ public final class ExperimentRunner {
                 ? CompletableFuture.completedFuture(times.time("git", () -> resolveGit(resolver, config, dir, settings)))
                 : CompletableFuture.supplyAsync(() -> times.time("git",
                         () -> resolver.resolve(config.baseDir(), config.buildDir(), dir.patch())), ExperimentRunner::daemon);
-        try (EngineConnection engine = times.time("engine", () -> EngineConnection.open(
-                EngineConnection.chooseHost(config.dockerHost(), config.hostEnvironment()), config.hostEnvironment().get("DOCKER_CONFIG")))) {
+        EngineConnection engine;
+        try {
+            engine = times.time("engine", () -> EngineConnection.open(
+                    EngineConnection.chooseHost(config.dockerHost(), config.hostEnvironment()), config.hostEnvironment().get("DOCKER_CONFIG")));
+        } catch (RuntimeException e) {
+            discard(gitLater, dir);
+            throw e;
+        }
+        try (engine) {
             log.info("Engine: " + engine.info().name() + " " + engine.info().version() + " (API " + engine.info().apiVersion()
                     + ") at " + engine.host());
             // Leftovers of killed builds are not in this run's way: sweep them beside it.
             CompletableFuture<Integer> sweep = CompletableFuture.supplyAsync(
                     () -> times.time("sweep", () -> new LeftoverSweeper(engine, log).sweep(config.project().coordinates())),
                     ExperimentRunner::daemon);
-            ResolvedImage image = times.time("image",
-                    () -> new ImageResolver(engine, log, config.registryCredentials()).resolve(settings.image(), settings.pull()));
-            log.info("Image: " + image.reference() + " = " + image.digest()
-                    + (image.digestSource().equals(ResolvedImage.IMAGE_ID) ? " (image id: never pushed)" : ""));
-            GitProvenance git = times.time("git-wait", () -> join(gitLater));
-            applyDirtyPolicy(settings.dirty(), git, dir);
-            RunRecord started = startRecord(config, settings, runId, start, git, image, engine, dir);
             try {
+                ResolvedImage image;
+                RunRecord started;
+                try {
+                    image = times.time("image",
+                            () -> new ImageResolver(engine, log, config.registryCredentials()).resolve(settings.image(), settings.pull()));
+                    log.info("Image: " + image.reference() + " = " + image.digest()
+                            + (image.digestSource().equals(ResolvedImage.IMAGE_ID) ? " (image id: never pushed)" : ""));
+                    GitProvenance git = times.time("git-wait", () -> join(gitLater));
+                    if (settings.dirty() != DirtyPolicy.FAIL) {
+                        applyDirtyPolicy(settings.dirty(), git, dir);
+                    }
+                    started = startRecord(config, settings, runId, start, git, image, engine, dir);
+                } catch (RuntimeException e) {
+                    discard(gitLater, dir);
+                    throw e;
+                }
                 return times.time("container", () -> execute(config, settings, engine, image, started, dir));
             } finally {
                 finishSweep(sweep);
             }
         } finally {
-            gitLater.cancel(false);
             log.debug("Run " + runId + " phases: " + times.summary());
         }
+    }
+
+    /** Nothing ran: leave no half-made run directory (after the git thread is done writing into it). */
+    private static void discard(CompletableFuture<GitProvenance> gitLater, RunDirectory dir) {
+        try {
+            gitLater.get(DISCARD_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | CancellationException e) {
+            // Its outcome no longer matters; the directory goes either way.
+        }
+        deleteQuietly(dir.root());
     }
 
     private GitProvenance resolveGit(GitProvenanceResolver resolver, RunConfiguration config, RunDirectory dir, RunSettings settings) {
@@ -180,19 +212,19 @@ public final class ExperimentRunner {
     private RunResult execute(RunConfiguration config, RunSettings settings, EngineConnection engine, ResolvedImage image,
                               RunRecord started, RunDirectory dir) {
         RecordWriter writer = new RecordWriter(started, dir, config.buildDir());
-        ContainerSpec spec = containerSpec(settings, image, started, dir);
-        log.info("Run " + started.runId() + ": " + String.join(" ", settings.command()));
-        ContainerOutcome outcome;
         try (ShutdownGuard guard = new ShutdownGuard(engine.client(), () -> writer.finishInterrupted(log));
              ProgressFollower progress = new ProgressFollower(dir.metricsSeries(), log, PROGRESS_INTERVAL_MILLIS)) {
             try {
-                outcome = new ContainerRunner(engine, log).run(spec, dir.log(),
+                ContainerSpec spec = containerSpec(settings, image, started, dir);
+                log.info("Run " + started.runId() + ": " + String.join(" ", settings.command()));
+                ContainerOutcome outcome = new ContainerRunner(engine, log).run(spec, dir.log(),
                         (stderr, line) -> log.info((stderr ? "[err] " : "[out] ") + line), settings.timeout(), guard);
-            } catch (ExpException | UncheckedIOException e) {
-                writer.finish(RunStatus.FAILED, null, e.getMessage());
+                return conclude(settings, outcome, writer, dir);
+            } catch (RuntimeException e) {
+                // Whatever broke, the record says so (a status already written stays: finish is once only).
+                writer.finish(RunStatus.FAILED, null, String.valueOf(e.getMessage()));
                 throw e;
             }
-            return conclude(settings, outcome, writer, dir);
         }
     }
 
@@ -232,14 +264,21 @@ public final class ExperimentRunner {
                     + "(nvidia-ctk runtime configure --runtime=docker), or Podman with CDI (nvidia-ctk cdi generate) and a Podman "
                     + "whose Docker API honours device requests; or set <gpus>none</gpus> (-Dexp.gpus=none) to train on the CPU");
         }
+        boolean ranToSuccess = !outcome.timedOut() && outcome.exitCode() != null && outcome.exitCode() == 0;
         Map<String, Double> metrics;
         List<CollectedOutput> outputs;
         try {
             metrics = MetricsReader.read(dir.metrics());
-            outputs = new OutputCollector().collect(dir.out(), settings.outputs());
+            outputs = new OutputCollector().collect(dir.out(), ranToSuccess ? settings.outputs() : optional(settings.outputs()));
         } catch (ExpException e) {
-            writer.finish(RunStatus.FAILED, outcome.exitCode(), e.getMessage());
-            throw e;
+            if (ranToSuccess) {
+                writer.finish(RunStatus.FAILED, outcome.exitCode(), e.getMessage());
+                throw e;
+            }
+            // The run failed already: that is the failure to report; what it left is kept as it is.
+            log.warn(e.getMessage());
+            metrics = Map.of();
+            outputs = List.of();
         }
         writer.results(metrics, outputs.stream()
                 .map(o -> new OutputFile(o.path(), o.classifier(), o.type(), o.size(), o.sha256())).toList());
@@ -255,6 +294,11 @@ public final class ExperimentRunner {
         }
         RunRecord done = writer.finish(RunStatus.SUCCEEDED, 0, null);
         return new RunResult(done, dir, attachments(dir, outputs, done));
+    }
+
+    /** After a failed run, declared outputs are recorded where present and missing ones are no extra error. */
+    private static List<OutputSpec> optional(List<OutputSpec> outputs) {
+        return outputs.stream().map(o -> new OutputSpec(o.pattern(), o.classifier(), o.type(), true)).toList();
     }
 
     private static GpuCheck.Result readGpuCheck(RunDirectory dir) {

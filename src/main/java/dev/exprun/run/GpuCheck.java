@@ -15,14 +15,15 @@ import java.util.List;
  * The in-container GPU verification: a tiny sh script put in front of the training command when
  * GPUs are requested. It prints what it sees and exits before training when the GPUs are not there.
  */
-final class GpuCheck {
+public final class GpuCheck {
     static final String SCRIPT = "gpu-check.sh";
     private static final String MARKER = "exprun-gpu-check: ";
 
     private GpuCheck() {
     }
 
-    static List<String> wrap(List<String> command, GpuRequest gpus) {
+    /** The command, preceded by the in-container GPU check. */
+    public static List<String> wrap(List<String> command, GpuRequest gpus) {
         List<String> wrapped = new ArrayList<>(List.of("/bin/sh", RunDirectory.CONTAINER_LIB + "/" + SCRIPT, gpus.expected(), "--"));
         wrapped.addAll(command);
         return wrapped;
@@ -37,16 +38,21 @@ final class GpuCheck {
         try (InputStream in = Files.newInputStream(rawLog)) {
             head = in.readNBytes(64 * 1024);
         }
+        return parseOutput(new String(head, StandardCharsets.UTF_8));
+    }
+
+    /** What the check reported in a container's output; null when it did not run. */
+    public static Result parseOutput(String output) {
         GpusSeen seen = null;
         boolean failed = false;
-        for (String line : new String(head, StandardCharsets.UTF_8).split("\n")) {
+        for (String line : output.split("\n")) {
             if (!line.startsWith(MARKER)) {
                 continue;
             }
             String rest = line.substring(MARKER.length());
             if (rest.startsWith("FAILED")) {
                 failed = true;
-            } else if (seen == null) {
+            } else if (seen == null && rest.startsWith("visible=")) {
                 seen = parse(rest);
             }
         }
@@ -54,7 +60,12 @@ final class GpuCheck {
     }
 
     private static GpusSeen parse(String fields) {
-        int count = Integer.parseInt(value(fields, "visible=", " devices="));
+        int count;
+        try {
+            count = Integer.parseInt(value(fields, "visible=", " devices="));
+        } catch (NumberFormatException e) {
+            count = 0; // a mangled report counts as seeing nothing
+        }
         String devices = value(fields, "devices=", " names=");
         String names = value(fields, "names=", null);
         return new GpusSeen(count, split(devices, ","), split(names, ";"));
@@ -70,6 +81,14 @@ final class GpuCheck {
         return value.isEmpty() ? List.of() : Arrays.stream(value.split(separator)).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
-    record Result(GpusSeen seen, boolean failed) {
+    public record Result(GpusSeen seen, boolean failed) {
+        /** "2 (nvidia0,nvidia1: NVIDIA H100; NVIDIA H100)", or "0". */
+        public String describe() {
+            if (seen.devices().isEmpty()) {
+                return String.valueOf(seen.count());
+            }
+            return seen.count() + " (" + String.join(",", seen.devices())
+                    + (seen.names().isEmpty() ? "" : ": " + String.join("; ", seen.names())) + ")";
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.exprun.run;
 
+import dev.exprun.artifacts.OutputCollector;
 import dev.exprun.artifacts.OutputSpec;
 import dev.exprun.container.GpuRequest;
 import dev.exprun.container.ImageReference;
@@ -42,6 +43,7 @@ record RunSettings(
             throw new ExpError("The shmSize " + c.shmSize() + " is below 64m, which breaks PyTorch DataLoader workers.",
                     "set <shmSize> (-Dexp.shmSize) to 1g or more");
         }
+        c.outputs().forEach(OutputCollector::validate);
         return new RunSettings(image, PullPolicy.parse(c.pull()), DirtyPolicy.parse(c.dirty()),
                 workspaceReadOnly(c.workspaceMount()), blankTo(c.user(), HOST_USER).trim(), shm, blankTo(c.network(), null),
                 checkedEnv(c.env()), ConfigValues.duration(c.timeout(), "timeout", "exp.timeout"), command(c),

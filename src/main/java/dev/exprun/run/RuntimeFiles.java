@@ -29,11 +29,6 @@ public final class RuntimeFiles {
         }
     }
 
-    /** The command, preceded by the in-container GPU check. */
-    public static List<String> withGpuCheck(List<String> command, dev.exprun.container.GpuRequest gpus) {
-        return GpuCheck.wrap(command, gpus);
-    }
-
     /** /exp/lib first, then what the user or else the image had. */
     public static String pythonPath(String userValue, String imageValue) {
         String rest = userValue != null ? userValue : imageValue;

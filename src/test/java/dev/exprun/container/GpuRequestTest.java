@@ -32,6 +32,13 @@ class GpuRequestTest {
     }
 
     @Test
+    void deviceIdsKeepTheirCaseKeywordsDoNot() {
+        assertEquals(List.of("GPU-8a3f", "MIG-1"), GpuRequest.parse("GPU-8a3f,MIG-1").deviceIds());
+        assertEquals("all", GpuRequest.parse("ALL").text());
+        assertFalse(GpuRequest.parse("None").requested());
+    }
+
+    @Test
     void noneAndBadValues() {
         assertFalse(GpuRequest.parse("none").requested());
         assertFalse(GpuRequest.parse(null).requested());

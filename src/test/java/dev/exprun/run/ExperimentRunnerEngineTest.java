@@ -148,6 +148,39 @@ class ExperimentRunnerEngineTest {
     }
 
     @Test
+    void aCrashWithoutItsDeclaredOutputReportsTheCrashNotTheMissingFile() {
+        Path repo = Projects.gitRepo(tmp.resolve("repo"), Map.of("train.sh", "echo 'Killed'\nexit 137\n"));
+        Projects.Config config = Projects.config(repo, project, "sh", "train.sh");
+        config.outputs = List.of(new dev.exprun.artifacts.OutputSpec("model.onnx", "onnx", null, false));
+        ExpFailure e = assertThrows(ExpFailure.class, () -> new ExperimentRunner(new CapturingLog()).run(config.build()));
+        assertTrue(e.getMessage().startsWith("The training command exited with code 137"), e.getMessage());
+        RunRecord record = RecordJson.read(RunDirectory.lastRun(repo.resolve("target")), RunRecord.class);
+        assertEquals(RunStatus.FAILED, record.status());
+        assertEquals(137, record.exitCode());
+    }
+
+    @Test
+    void badOutputSettingsAreRefusedBeforeAnythingRuns() {
+        Path repo = repo();
+        Projects.Config config = Projects.config(repo, project, "sh", "train.sh");
+        config.outputs = List.of(new dev.exprun.artifacts.OutputSpec("*.pt", "exp-model", null, false));
+        ExpError e = assertThrows(ExpError.class, () -> new ExperimentRunner(new CapturingLog()).run(config.build()));
+        assertTrue(e.getMessage().contains("'exp-model'"), e.getMessage());
+        assertFalse(Files.exists(repo.resolve("target/exp")), "nothing was created");
+    }
+
+    @Test
+    void anImageThatCannotBeHadLeavesNoRunDirectoryBehind() throws Exception {
+        Path repo = repo();
+        Projects.Config config = Projects.config(repo, project, "sh", "train.sh");
+        config.image = "localhost/exp-test/absent:1";
+        assertThrows(ExpError.class, () -> new ExperimentRunner(new CapturingLog()).run(config.build()));
+        try (Stream<Path> runs = Files.list(repo.resolve("target/exp/runs"))) {
+            assertEquals(0, runs.count());
+        }
+    }
+
+    @Test
     void dirtyFailRefusesWithTheListOfChangesAndRunsNothing() throws Exception {
         Path repo = repo();
         Files.writeString(repo.resolve("train.sh"), "echo changed\n");
