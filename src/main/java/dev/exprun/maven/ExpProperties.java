@@ -15,6 +15,7 @@ final class ExpProperties {
     static final String TIMEOUT = "exp.timeout";
     static final String COMMAND = "exp.command";
     static final String GPUS = "exp.gpus";
+    static final String GATES = "exp.gates";
     /** Prefix of -Dexp.param.NAME=VALUE, which overrides {@code <params>}. */
     static final String PARAM_PREFIX = "exp.param.";
 
