@@ -101,7 +101,7 @@ public class RunMojo extends AbstractEngineMojo {
             projectHelper.attachArtifact(project, a.type(), a.classifier(), a.file().toFile());
             log.info("Attached " + a.classifier() + " (" + a.type() + "): " + a.file());
         }
-        project.setContextValue(VerifyMojo.RECORD_CONTEXT_KEY, result.directory().record().toString());
+        project.setContextValue(AbstractRunGoalMojo.RECORD_CONTEXT_KEY, result.directory().record().toString());
         log.info("Run " + result.record().runId() + " succeeded; record: " + result.directory().record());
     }
 

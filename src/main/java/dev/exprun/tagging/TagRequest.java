@@ -1,0 +1,12 @@
+package dev.exprun.tagging;
+
+import dev.exprun.gate.GateResult;
+import dev.exprun.record.RunRecord;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** What exp:tag needs: the project, the tag to make, the run it marks, its gates and its artifacts. */
+public record TagRequest(Path baseDir, Path buildDir, String name, RunRecord run, List<GateResult> gates,
+                         List<Map<String, String>> artifacts, Map<String, String> hostEnvironment) {
+}
