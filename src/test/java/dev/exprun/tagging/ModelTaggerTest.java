@@ -42,8 +42,11 @@ class ModelTaggerTest {
         GitProvenance git = new GitProvenanceResolver(ExpLog.NONE, Map.of())
                 .resolve(repo, repo.resolve("target"), repo.resolve("target/p.patch"));
         RunRecord sample = Records.sample();
+        Map<String, Double> metrics = new java.util.LinkedHashMap<>(); // in metrics.json's order, as MetricsReader keeps it
+        metrics.put("val_acc", 0.932);
+        metrics.put("f1", 0.897);
         return new RunRecord(sample.schema(), sample.runId(), RunStatus.SUCCEEDED, 0, null, sample.project(), git, sample.image(),
-                sample.container(), sample.params(), Map.of("val_acc", 0.932, "f1", 0.897), sample.outputs(), sample.engine(),
+                sample.container(), sample.params(), metrics, sample.outputs(), sample.engine(),
                 sample.host(), sample.startedAt(), sample.endedAt(), sample.durationMs());
     }
 
