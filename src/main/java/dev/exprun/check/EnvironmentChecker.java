@@ -16,6 +16,7 @@ import dev.exprun.container.ResolvedImage;
 import dev.exprun.container.ShutdownGuard;
 import dev.exprun.core.ExpException;
 import dev.exprun.core.ExpLog;
+import dev.exprun.core.FileTrees;
 import dev.exprun.git.GitProvenance;
 import dev.exprun.git.GitProvenanceResolver;
 import dev.exprun.record.RecordJson;
@@ -133,7 +134,7 @@ public final class EnvironmentChecker {
         String output = readQuietly(dir.resolve("log.txt"));
         rows.add(gpuRow(gpus, output));
         rows.add(torchRow(output, outcome, gpus));
-        deleteQuietly(dir);
+        FileTrees.deleteQuietly(dir);
     }
 
     private static CheckRow gpuRow(GpuRequest gpus, String output) {
@@ -192,10 +193,9 @@ public final class EnvironmentChecker {
     }
 
     private CheckRow git(CheckConfiguration config) {
-        Path patch = config.buildDir().resolve("exp").resolve("check-env").resolve("git-check.patch");
         try {
             GitProvenance git = new GitProvenanceResolver(ExpLog.NONE, config.hostEnvironment())
-                    .resolve(config.baseDir(), config.buildDir(), patch);
+                    .resolve(config.baseDir(), config.buildDir(), null);
             if (!git.present()) {
                 return new CheckRow("git", Verdict.WARN, "not a git repository: runs will have no git provenance", "git init", false);
             }
@@ -208,20 +208,6 @@ public final class EnvironmentChecker {
                     git.dirty() ? "commit or stash before a run you want to reproduce" : null, false);
         } catch (ExpException e) {
             return new CheckRow("git", Verdict.FAIL, e.getMessage(), e.fix(), false);
-        } finally {
-            try {
-                Files.deleteIfExists(patch);
-            } catch (IOException e) {
-                log.debug("Cannot delete " + patch);
-            }
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // A check dir left under target/ is harmless.
         }
     }
 

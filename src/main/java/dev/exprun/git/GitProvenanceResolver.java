@@ -47,7 +47,8 @@ public final class GitProvenanceResolver {
      * @param projectDir the project base dir; may be below the work tree root, or in no repository
      * @param buildDir   the project's build dir; nothing under it ever counts as a change
      * @param patchFile  where the patch goes when the tree is dirty (parent dirs created); when clean
-     *                   no patch is written and a stale one from an earlier run is deleted
+     *                   no patch is written and a stale one from an earlier run is deleted. null: the
+     *                   state only, no patch (for checks that only ask whether the tree is clean)
      */
     public GitProvenance resolve(Path projectDir, Path buildDir, Path patchFile) {
         Path project = projectDir.toAbsolutePath().normalize();
@@ -88,6 +89,9 @@ public final class GitProvenanceResolver {
 
     private PatchWriter.Written writeOrClearPatch(Repository repo, ObjectId commit, WorkTreeStatus.Result status,
             Path patchFile) throws IOException {
+        if (patchFile == null) {
+            return null;
+        }
         if (status.isClean()) {
             // A patch left by an earlier dirty run would describe code that did not run this time.
             Files.deleteIfExists(patchFile);

@@ -1,6 +1,6 @@
 package dev.exprun.maven;
 
-import dev.exprun.artifacts.Sha256;
+import dev.exprun.artifacts.ArtifactDigest;
 import dev.exprun.core.ExpLog;
 import dev.exprun.gate.GateCheck;
 import dev.exprun.record.RunRecord;
@@ -8,10 +8,7 @@ import dev.exprun.tagging.ModelTagger;
 import dev.exprun.tagging.TagName;
 import dev.exprun.tagging.TagRequest;
 import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.maven.artifact.Artifact;
@@ -52,17 +49,10 @@ public class TagMojo extends AbstractRunGoalMojo {
     private List<Map<String, String>> artifacts() {
         List<Map<String, String>> list = new ArrayList<>();
         for (Artifact a : project.getAttachedArtifacts()) {
-            if (a.getFile() == null) {
-                continue;
+            if (a.getFile() != null) {
+                list.add(ArtifactDigest.of(a.getGroupId() + ":" + a.getArtifactId() + ":" + a.getType() + ":" + a.getClassifier()
+                        + ":" + a.getVersion(), a.getFile().toPath()));
             }
-            Map<String, String> entry = new LinkedHashMap<>();
-            entry.put("coordinates", a.getGroupId() + ":" + a.getArtifactId() + ":" + a.getType() + ":" + a.getClassifier() + ":" + a.getVersion());
-            try {
-                entry.put("sha256", Sha256.of(a.getFile().toPath()));
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot hash " + a.getFile(), e);
-            }
-            list.add(entry);
         }
         return list;
     }

@@ -17,6 +17,7 @@ import dev.exprun.core.ExpError;
 import dev.exprun.core.ExpException;
 import dev.exprun.core.ExpFailure;
 import dev.exprun.core.ExpLog;
+import dev.exprun.core.FileTrees;
 import dev.exprun.git.GitProvenance;
 import dev.exprun.git.GitProvenanceResolver;
 import dev.exprun.metrics.MetricsReader;
@@ -121,7 +122,7 @@ public final class ExperimentRunner {
         } catch (ExecutionException | TimeoutException | CancellationException e) {
             // Its outcome no longer matters; the directory goes either way.
         }
-        deleteQuietly(dir.root());
+        FileTrees.deleteQuietly(dir.root());
     }
 
     private GitProvenance resolveGit(GitProvenanceResolver resolver, RunConfiguration config, RunDirectory dir, RunSettings settings) {
@@ -170,7 +171,7 @@ public final class ExperimentRunner {
         }
         List<String> lines = git.changes().describeLines();
         if (policy == DirtyPolicy.FAIL) {
-            deleteQuietly(dir.root());
+            FileTrees.deleteQuietly(dir.root());
             throw new ExpFailure("The work tree has " + lines.size() + " uncommitted change(s) and dirty=fail refuses to run:\n    "
                     + String.join("\n    ", lines), "commit or stash the changes, or run with -Dexp.dirty=warn to record them as a patch");
         }
@@ -331,13 +332,5 @@ public final class ExperimentRunner {
         }
         outputs.forEach(o -> list.add(new Attachment(o.file(), o.classifier(), o.type())));
         return list;
-    }
-
-    private static void deleteQuietly(Path root) {
-        try (var walk = Files.walk(root)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // Only our own empty run directory; harmless if it stays.
-        }
     }
 }

@@ -8,8 +8,6 @@ import dev.exprun.git.GitProvenance;
 import dev.exprun.git.GitProvenanceResolver;
 import dev.exprun.record.RunStatus;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
@@ -92,17 +90,8 @@ public final class ModelTagger {
         }
     }
 
-    private GitProvenance currentState(TagRequest request) {
-        Path patch = request.buildDir().resolve("exp").resolve("tag-check.patch");
-        try {
-            return new GitProvenanceResolver(ExpLog.NONE, request.hostEnvironment()).resolve(request.baseDir(), request.buildDir(), patch);
-        } finally {
-            try {
-                Files.deleteIfExists(patch);
-            } catch (IOException e) {
-                log.debug("Cannot delete " + patch);
-            }
-        }
+    private static GitProvenance currentState(TagRequest request) {
+        return new GitProvenanceResolver(ExpLog.NONE, request.hostEnvironment()).resolve(request.baseDir(), request.buildDir(), null);
     }
 
     private static ExpFailure exists(String name) {

@@ -55,6 +55,21 @@ class GitProvenanceResolverTest {
     }
 
     @Test
+    void withoutAPatchFileTheStateIsResolvedAndNothingIsWritten() throws Exception {
+        Path repo = tmp.resolve("repo");
+        try (Git git = GitFixture.init(repo)) {
+            write(repo, "train.py", "print(1)\n");
+            commitAll(git, "one");
+            write(repo, "train.py", "print(2)\n");
+            GitProvenance p = new GitProvenanceResolver(log, Map.of()).resolve(repo, repo.resolve("target"), null);
+            assertTrue(p.dirty());
+            assertEquals(List.of("train.py"), p.changes().modified());
+            assertNull(p.patchSha256());
+            assertFalse(Files.exists(repo.resolve("target")));
+        }
+    }
+
+    @Test
     void cleanRepositoryOnABranch() throws Exception {
         Path repo = tmp.resolve("repo");
         try (Git git = GitFixture.init(repo)) {
