@@ -6,8 +6,11 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A metric gate such as {@code val_acc >= 0.93}. */
-public record Gate(String metric, Operator operator, double threshold) {
+/**
+ * A metric gate such as {@code val_acc >= 0.93}. basis says where a derived threshold came from
+ * ({@code baseline v1.0-prod-ready 0.932 - 0.005}); it is null for gates written by the user.
+ */
+public record Gate(String metric, Operator operator, double threshold, String basis) {
     // Two-character operators first, so ">=" is not read as ">" followed by "=0.93".
     private static final Pattern FORM = Pattern.compile("\\s*([A-Za-z_][A-Za-z0-9_.\\-/]*)\\s*(>=|<=|==|!=|>|<)\\s*(\\S+)\\s*");
 
@@ -24,7 +27,7 @@ public record Gate(String metric, Operator operator, double threshold) {
             throw new ExpError("The threshold '" + m.group(3) + "' in the gate '" + text.trim() + "' is not a number.",
                     "use a number, e.g. val_acc >= 0.93");
         }
-        return new Gate(m.group(1), symbol(m.group(2)), threshold);
+        return new Gate(m.group(1), symbol(m.group(2)), threshold, null);
     }
 
     /** The POM's gates, then the comma-separated ones of -Dexp.gates. */
@@ -55,6 +58,11 @@ public record Gate(String metric, Operator operator, double threshold) {
     /** "val_acc >= 0.93" */
     public String condition() {
         return metric + " " + operator.symbol() + " " + format(threshold);
+    }
+
+    /** The condition and, for derived gates, where its threshold came from. */
+    public String describe() {
+        return basis == null ? condition() : condition() + " (" + basis + ")";
     }
 
     static String format(double value) {

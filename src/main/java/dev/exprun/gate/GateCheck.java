@@ -46,11 +46,11 @@ public final class GateCheck {
     public static List<String> table(List<GateResult> results) {
         int m = Math.max("METRIC".length(), results.stream().mapToInt(r -> r.gate().metric().length()).max().orElse(0));
         int a = Math.max("ACTUAL".length(), results.stream().mapToInt(r -> actual(r).length()).max().orElse(0));
-        int c = Math.max("CONDITION".length(), results.stream().mapToInt(r -> r.gate().condition().length()).max().orElse(0));
+        int c = Math.max("CONDITION".length(), results.stream().mapToInt(r -> r.gate().describe().length()).max().orElse(0));
         List<String> lines = new ArrayList<>();
         lines.add(pad("METRIC", m) + "  " + pad("ACTUAL", a) + "  " + pad("CONDITION", c) + "  VERDICT");
         for (GateResult r : results) {
-            lines.add(pad(r.gate().metric(), m) + "  " + pad(actual(r), a) + "  " + pad(r.gate().condition(), c) + "  " + r.verdict());
+            lines.add(pad(r.gate().metric(), m) + "  " + pad(actual(r), a) + "  " + pad(r.gate().describe(), c) + "  " + r.verdict());
         }
         return lines;
     }
@@ -63,10 +63,10 @@ public final class GateCheck {
         }
         StringBuilder message = new StringBuilder(failed.size() + " of " + results.size() + " metric gate(s) failed for run " + runId + ":");
         for (GateResult r : failed) {
-            message.append("\n  ").append(r.gate().condition()).append(": ")
+            message.append("\n  ").append(r.gate().describe()).append(": ")
                     .append(r.actual() == null ? "the run has no metric '" + r.gate().metric() + "'" : "actual " + actual(r));
         }
-        throw new ExpFailure(message.toString(), "improve the model, or change the gates in <gates> / -Dexp.gates if they are wrong");
+        throw new ExpFailure(message.toString(), "improve the model, or change the gates (<gates>, -Dexp.gates; <maxRegression>, -Dexp.maxRegression) if they are wrong");
     }
 
     private static String actual(GateResult r) {

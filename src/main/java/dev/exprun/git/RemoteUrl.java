@@ -6,7 +6,7 @@ import java.util.Set;
 import org.eclipse.jgit.lib.Config;
 
 /** Picks the remote a run is recorded against and removes credentials from its URL. */
-final class RemoteUrl {
+public final class RemoteUrl {
     // For ssh the user-info names the login (usually "git"), not a secret; everywhere else (http above all)
     // it is a credential, often a bare token, so it is dropped whole.
     private static final Set<String> LOGIN_SCHEMES = Set.of("ssh", "git+ssh", "ssh+git", "sftp");
@@ -33,7 +33,7 @@ final class RemoteUrl {
      * {@code https://user:token@host/x.git -> https://host/x.git}; {@code ssh://git:pw@host/x -> ssh://git@host/x};
      * scp-style {@code git@host:org/repo.git} and local paths are returned as they are.
      */
-    static String redact(String url) {
+    public static String redact(String url) {
         int schemeEnd = url.indexOf("://");
         if (schemeEnd <= 0) {
             return url;

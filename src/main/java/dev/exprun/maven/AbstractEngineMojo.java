@@ -6,10 +6,7 @@ import java.util.Map;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
-import org.apache.maven.settings.Server;
-import org.apache.maven.settings.crypto.DefaultSettingsDecryptionRequest;
 import org.apache.maven.settings.crypto.SettingsDecrypter;
-import org.apache.maven.settings.crypto.SettingsDecryptionResult;
 
 /** Goals that talk to the container engine: the image, how to get it, where the engine is, GPUs. */
 abstract class AbstractEngineMojo extends AbstractExpMojo {
@@ -45,23 +42,8 @@ abstract class AbstractEngineMojo extends AbstractExpMojo {
     /** settings.xml servers, decrypted; the image's registry host picks one by id. */
     protected Map<String, RegistryCredentials> registryCredentials() {
         Map<String, RegistryCredentials> byHost = new HashMap<>();
-        if (session.getSettings() == null) {
-            return byHost; // embedded Maven (IDE runners, the testing harness) may run without settings
-        }
-        for (Server server : session.getSettings().getServers()) {
-            if (server.getUsername() == null) {
-                continue;
-            }
-            SettingsDecryptionResult decrypted = settingsDecrypter.decrypt(new DefaultSettingsDecryptionRequest(server));
-            if (!decrypted.getProblems().isEmpty()) {
-                getLog().warn("Ignoring the settings.xml server " + server.getId() + ": its password cannot be decrypted ("
-                        + decrypted.getProblems().get(0).getMessage() + ")");
-                continue;
-            }
-            Server clear = decrypted.getServer() == null ? server : decrypted.getServer();
-            byHost.put(server.getId(), new RegistryCredentials(clear.getUsername(), clear.getPassword(),
-                    "settings.xml server " + server.getId()));
-        }
+        SettingsServers.withLogins(session, settingsDecrypter, getLog()).forEach((id, server) -> byHost.put(id,
+                new RegistryCredentials(server.getUsername(), server.getPassword(), "settings.xml server " + id)));
         return byHost;
     }
 

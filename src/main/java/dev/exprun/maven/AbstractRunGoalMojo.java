@@ -1,10 +1,14 @@
 package dev.exprun.maven;
 
+import dev.exprun.core.ExpLog;
 import dev.exprun.gate.Gate;
+import dev.exprun.gate.GateSettings;
 import dev.exprun.run.RunDirectory;
+import dev.exprun.tagging.ReleaseGates;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
 
@@ -21,11 +25,36 @@ abstract class AbstractRunGoalMojo extends AbstractExpMojo {
     @Parameter(property = ExpProperties.GATES)
     private String gatesLine;
 
+    /**
+     * The model to compare with: {@code latest} (the newest exp tag reachable from HEAD) or a tag name.
+     * Its metrics come from the tag's annotation. Used with {@code maxRegression}.
+     */
+    @Parameter(property = ExpProperties.BASELINE)
+    private String baseline;
+
+    /** How much worse than the baseline each metric may be: {@code <maxRegression><val_acc>0.005</val_acc></maxRegression>}. */
+    @Parameter
+    private Map<String, String> maxRegression;
+
+    /** More allowed regressions, comma-separated: {@code -Dexp.maxRegression="val_acc=0.005,loss=0.01"}. */
+    @Parameter(property = ExpProperties.MAX_REGRESSION)
+    private String maxRegressionLine;
+
+    /** Metrics that are better higher, where the name does not say so (names with acc, f1, auc, ... do). */
+    @Parameter(property = ExpProperties.HIGHER_IS_BETTER)
+    private List<String> higherIsBetter;
+
+    /** Metrics that are better lower, where the name does not say so (names with loss, error, mse, ... do). */
+    @Parameter(property = ExpProperties.LOWER_IS_BETTER)
+    private List<String> lowerIsBetter;
+
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     protected MavenProject project;
 
-    protected List<Gate> gates() {
-        return Gate.parseAll(gates, gatesLine);
+    /** The fixed gates and, with a baseline, one regression gate per {@code maxRegression} metric. */
+    protected List<Gate> gates(ExpLog log) {
+        return ReleaseGates.resolve(new GateSettings(gates, gatesLine, baseline, maxRegression, maxRegressionLine,
+                higherIsBetter, lowerIsBetter), project.getBasedir().toPath(), log);
     }
 
     /** The record exp:run wrote in this build, else target/exp/last-run.json. */

@@ -16,6 +16,16 @@ final class ExpProperties {
     static final String COMMAND = "exp.command";
     static final String GPUS = "exp.gpus";
     static final String GATES = "exp.gates";
+    static final String BASELINE = "exp.baseline";
+    static final String MAX_REGRESSION = "exp.maxRegression";
+    static final String HIGHER_IS_BETTER = "exp.higherIsBetter";
+    static final String LOWER_IS_BETTER = "exp.lowerIsBetter";
+    static final String TAG_NAME = "exp.tagName";
+    static final String TAG_PATTERN = "exp.tagPattern";
+    static final String SIGN = "exp.sign";
+    static final String PUSH = "exp.push";
+    static final String REMOTE = "exp.remote";
+    static final String GIT_SERVER_ID = "exp.gitServerId";
     /** Prefix of -Dexp.param.NAME=VALUE, which overrides {@code <params>}. */
     static final String PARAM_PREFIX = "exp.param.";
 

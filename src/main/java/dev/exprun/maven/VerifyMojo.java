@@ -24,7 +24,7 @@ public class VerifyMojo extends AbstractRunGoalMojo {
 
     @Override
     protected void executeGoal(ExpLog log) {
-        List<Gate> all = gates();
+        List<Gate> all = gates(log);
         if (all.isEmpty()) {
             log.info("No gates configured; nothing to verify");
             return;

@@ -31,37 +31,101 @@ public final class ModelTagger {
 
     public String tag(TagRequest request) {
         refuseUnlessTaggable(request);
-        String message = TagAnnotation.write(request.run(), request.artifacts());
+        TagOptions options = request.options();
         try (Repository repo = new FileRepositoryBuilder().readEnvironment().findGitDir(request.baseDir().toFile())
                 .setMustExist(true).build()) {
-            String ref = Constants.R_TAGS + request.name();
-            if (repo.exactRef(ref) != null) {
+            if (repo.exactRef(Constants.R_TAGS + request.name()) != null) {
                 throw exists(request.name());
             }
-            ObjectId commit = ObjectId.fromString(request.run().git().commit());
-            TagBuilder tag = new TagBuilder();
-            tag.setTag(request.name());
-            tag.setObjectId(commit, Constants.OBJ_COMMIT);
-            tag.setTagger(new PersonIdent(repo));
-            tag.setMessage(message);
-            ObjectId tagId;
-            try (ObjectInserter inserter = repo.newObjectInserter()) {
-                tagId = inserter.insert(tag);
-                inserter.flush();
+            RemoteTags remote = remote(repo, options);
+            if (remote != null) {
+                refuseIfRemoteHas(remote, request.name(), options);
             }
-            RefUpdate update = repo.updateRef(ref);
-            update.setNewObjectId(tagId);
-            update.setExpectedOldObjectId(ObjectId.zeroId()); // create only: never move an existing tag
-            update.setRefLogMessage("exp:tag " + request.run().runId(), false);
-            RefUpdate.Result result = update.update();
-            if (result != RefUpdate.Result.NEW) {
-                throw exists(request.name());
+            ObjectId tagId = createLocal(repo, request, options);
+            if (options.push()) {
+                push(remote, request.name(), tagId);
             }
-            log.info("Tagged " + commit.name() + " as " + request.name() + " (annotated, run " + request.run().runId() + ")");
             return tagId.name();
         } catch (IOException e) {
             throw new ExpError("Cannot write the tag " + request.name() + ": " + e.getMessage(), "check the repository's permissions", e);
         }
+    }
+
+    private ObjectId createLocal(Repository repo, TagRequest request, TagOptions options) throws IOException {
+        ObjectId commit = ObjectId.fromString(request.run().git().commit());
+        PersonIdent tagger = new PersonIdent(repo);
+        TagBuilder tag = new TagBuilder();
+        tag.setTag(request.name());
+        tag.setObjectId(commit, Constants.OBJ_COMMIT);
+        tag.setTagger(tagger);
+        tag.setMessage(TagAnnotation.write(request.run(), request.artifacts()));
+        boolean sign = options.sign() != null ? options.sign() : repo.getConfig().getBoolean("tag", "gpgSign", false);
+        if (sign) {
+            TagSigner.sign(repo.getWorkTree().toPath(), repo.getConfig(), tag, tagger);
+        }
+        ObjectId tagId;
+        try (ObjectInserter inserter = repo.newObjectInserter()) {
+            tagId = inserter.insert(tag);
+            inserter.flush();
+        }
+        RefUpdate update = repo.updateRef(Constants.R_TAGS + request.name());
+        update.setNewObjectId(tagId);
+        update.setExpectedOldObjectId(ObjectId.zeroId()); // create only: never move an existing tag
+        update.setRefLogMessage("exp:tag " + request.run().runId(), false);
+        if (update.update() != RefUpdate.Result.NEW) {
+            throw exists(request.name());
+        }
+        log.info("Tagged " + commit.name() + " as " + request.name() + " (annotated, " + (sign ? "signed, " : "") + "run "
+                + request.run().runId() + ")");
+        return tagId;
+    }
+
+    /** The remote to check and push to; null when there is none and nothing is to be pushed. */
+    private RemoteTags remote(Repository repo, TagOptions options) {
+        String name = options.remoteName();
+        boolean known = repo.getConfig().getSubsections("remote").contains(name) || name.contains("/") || name.contains(":");
+        if (!known) {
+            if (options.push()) {
+                throw new ExpError("There is no git remote '" + name + "' to push the tag to; nothing was tagged.",
+                        "add it (git remote add " + name + " <url>) or name another one with <remote> (-Dexp.remote)");
+            }
+            log.debug("No git remote '" + name + "'; only local tags are checked");
+            return null;
+        }
+        return new RemoteTags(repo.getWorkTree().toPath(), name, options.credentials());
+    }
+
+    private void refuseIfRemoteHas(RemoteTags remote, String name, TagOptions options) {
+        try {
+            remote.lookup(name).ifPresent(id -> {
+                throw new ExpFailure("The tag " + name + " already exists on the remote " + options.remoteName() + " (" + id.substring(0, 12)
+                        + "); tags are never moved or overwritten. Nothing was tagged.",
+                        "choose a new name (-Dexp.tagName), e.g. with the next minor version; git fetch --tags shows the remote's");
+            });
+        } catch (RemoteTags.RemoteUnreachable e) {
+            if (options.push()) {
+                throw new ExpError("Cannot reach the remote " + options.remoteName() + " to check that it has no tag " + name
+                        + "; nothing was tagged: " + e.getMessage(),
+                        "check the network and the credentials (<gitServerId>, or git's own credential helper / ssh key)");
+            }
+            log.warn("Could not ask the remote " + options.remoteName() + " whether it has a tag " + name
+                    + ", so only local tags were checked: " + e.getMessage());
+        }
+    }
+
+    private void push(RemoteTags remote, String name, ObjectId tagId) {
+        RemoteTags.Push pushed = remote.push(name);
+        if (pushed.pushed()) {
+            log.info("Pushed the tag " + name + " to " + remote.name());
+            return;
+        }
+        if (pushed.remoteHasTag() || remoteHasOther(remote, name, tagId)) {
+            throw new ExpFailure("The remote already has a tag " + name + " (made since the check); it was not overwritten. The local tag "
+                    + name + " (" + tagId.name().substring(0, 12) + ") was not pushed: " + pushed.detail(),
+                    "keep the remote's tag: delete the local one (git tag -d " + name + ") and tag this run under a new name");
+        }
+        throw new ExpError("The tag " + name + " was created locally, but pushing it failed: " + pushed.detail(),
+                "push it by hand once the remote is reachable: " + remote.manualPush(name));
     }
 
     private void refuseUnlessTaggable(TagRequest request) {
@@ -92,6 +156,15 @@ public final class ModelTagger {
 
     private static GitProvenance currentState(TagRequest request) {
         return new GitProvenanceResolver(ExpLog.NONE, request.hostEnvironment()).resolve(request.baseDir(), request.buildDir(), null);
+    }
+
+    /** Why a push failed is worded differently by each server; what the remote holds now is not. */
+    private static boolean remoteHasOther(RemoteTags remote, String name, ObjectId tagId) {
+        try {
+            return remote.lookup(name).filter(id -> !id.equals(tagId.name())).isPresent();
+        } catch (RemoteTags.RemoteUnreachable e) {
+            return false;
+        }
     }
 
     private static ExpFailure exists(String name) {

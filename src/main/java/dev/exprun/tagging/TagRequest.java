@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** What exp:tag needs: the project, the tag to make, the run it marks, its gates and its artifacts. */
+/** What exp:tag needs: the project, the tag to make, the run it marks, its gates, its artifacts, and how to publish it. */
 public record TagRequest(Path baseDir, Path buildDir, String name, RunRecord run, List<GateResult> gates,
-                         List<Map<String, String>> artifacts, Map<String, String> hostEnvironment) {
+                         List<Map<String, String>> artifacts, Map<String, String> hostEnvironment, TagOptions options) {
 }

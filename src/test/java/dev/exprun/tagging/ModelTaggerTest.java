@@ -52,7 +52,7 @@ class ModelTaggerTest {
 
     private static TagRequest request(Path repo, String name, RunRecord run, List<GateResult> gates) {
         return new TagRequest(repo, repo.resolve("target"), name, run, gates,
-                List.of(Map.of("coordinates", "org.example:model:pt:model:1.0", "sha256", "c".repeat(64))), Map.of());
+                List.of(Map.of("coordinates", "org.example:model:pt:model:1.0", "sha256", "c".repeat(64))), Map.of(), TagOptions.local());
     }
 
     @Test
