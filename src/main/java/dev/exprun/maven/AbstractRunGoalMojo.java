@@ -16,6 +16,8 @@ import org.apache.maven.project.MavenProject;
 abstract class AbstractRunGoalMojo extends AbstractExpMojo {
     /** The project context key under which exp:run leaves the path of its record for later goals. */
     static final String RECORD_CONTEXT_KEY = "dev.exprun.record";
+    /** Where exp:verify leaves the gates it resolved, so exp:tag judges by the same baseline without reading the tags again. */
+    static final String GATES_CONTEXT_KEY = "dev.exprun.gates";
 
     /** Gates, one per element: {@code metric operator number}, operators {@code >= > <= < == !=}. */
     @Parameter
@@ -52,9 +54,16 @@ abstract class AbstractRunGoalMojo extends AbstractExpMojo {
     protected MavenProject project;
 
     /** The fixed gates and, with a baseline, one regression gate per {@code maxRegression} metric. */
+    @SuppressWarnings("unchecked")
     protected List<Gate> gates(ExpLog log) {
-        return ReleaseGates.resolve(new GateSettings(gates, gatesLine, baseline, maxRegression, maxRegressionLine,
+        Object resolved = project.getContextValue(GATES_CONTEXT_KEY);
+        if (resolved != null) {
+            return (List<Gate>) resolved;
+        }
+        List<Gate> all = ReleaseGates.resolve(new GateSettings(gates, gatesLine, baseline, maxRegression, maxRegressionLine,
                 higherIsBetter, lowerIsBetter), project.getBasedir().toPath(), log);
+        project.setContextValue(GATES_CONTEXT_KEY, List.copyOf(all));
+        return all;
     }
 
     /** The record exp:run wrote in this build, else target/exp/last-run.json. */
