@@ -470,7 +470,8 @@ main() {
   fi
 
   STEP="install packages"
-  local pkgs=(ca-certificates curl tar busybox-static debootstrap docker-registry apache2-utils)
+  # git and gnupg: exp:tag pushes with git and signs with gpg, and its tests do both for real
+  local pkgs=(ca-certificates curl tar busybox-static debootstrap docker-registry apache2-utils git gnupg)
   [[ "$MODE" == podman ]] && pkgs+=(podman runc)
   ensure_packages "${pkgs[@]}"
 

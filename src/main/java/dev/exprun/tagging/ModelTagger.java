@@ -20,7 +20,8 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 /**
  * exp:tag: an annotated tag on HEAD for a run that succeeded, passed its gates and ran on exactly
  * this clean commit. Tags are created, never moved, overwritten or recreated: the ref is only
- * written when it does not exist yet, so of two builds tagging the same name exactly one wins.
+ * written when it does not exist yet, so of two builds tagging the same name exactly one wins. The
+ * remote is asked before anything is written, and the push never forces.
  */
 public final class ModelTagger {
     private final ExpLog log;
