@@ -1,6 +1,7 @@
 package dev.exprun.tagging;
 
 import dev.exprun.core.ExpError;
+import dev.exprun.core.ExternalProgram;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,5 @@
-package dev.exprun.tagging;
+package dev.exprun.core;
 
-import dev.exprun.core.ExpError;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,9 +17,9 @@ import java.util.concurrent.TimeUnit;
  * Runs git or gpg the way the user's shell would, for what must use the user's own setup (ssh keys,
  * credential helpers, the gpg agent). Never waits for a prompt: stdin is the given bytes, then closed.
  */
-final class ExternalProgram {
-    record Result(int exit, byte[] out, String err) {
-        String outText() {
+public final class ExternalProgram {
+    public record Result(int exit, byte[] out, String err) {
+        public String outText() {
             return new String(out, StandardCharsets.UTF_8);
         }
     }
@@ -28,7 +27,7 @@ final class ExternalProgram {
     private ExternalProgram() {
     }
 
-    static Result run(Path dir, List<String> command, Map<String, String> extraEnv, byte[] stdin, Duration timeout) {
+    public static Result run(Path dir, List<String> command, Map<String, String> extraEnv, byte[] stdin, Duration timeout) {
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
         pb.environment().putAll(extraEnv);
         Process p;
