@@ -1,0 +1,58 @@
+package dev.exprun.history;
+
+import dev.exprun.record.RunRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The compact summary of one run that is kept in git as a note on the run's commit
+ * ({@code refs/notes/exprun}), one JSON line per run, so that history, compare, reproduce and which
+ * work from the repository alone. The full record and the dirty patch stay Maven artifacts; the note
+ * carries their coordinates and sha256 so they can be fetched back. Nothing secret is in a record,
+ * so nothing secret is in a note.
+ */
+public record RunNote(
+        String schema,
+        String runId,
+        String status,
+        String startedAt,
+        String project,
+        String commit,
+        String branch,
+        String describe,
+        boolean dirty,
+        String patchSha256,
+        String image,
+        String imageDigest,
+        List<String> command,
+        Map<String, Object> params,
+        Map<String, Double> metrics,
+        List<Artifact> artifacts,
+        String engine,
+        List<String> gpus,
+        String reproduces) {
+
+    public static final String SCHEMA = "exprun.note/v1";
+
+    /**
+     * One attached file: Maven coordinates {@code groupId:artifactId:type:classifier:version}, and for
+     * outputs the path under the run's output directory. classifier {@code exp-run} is the record,
+     * {@code exp-diff} the dirty patch.
+     */
+    public record Artifact(String coordinates, String classifier, String type, String path, String sha256) {
+    }
+
+    /** The note for a finished run; artifacts as attached (record, metrics, log, patch, outputs). */
+    public static RunNote of(RunRecord run, List<Artifact> artifacts, String reproduces) {
+        RunRecord.ContainerInfo c = run.container();
+        List<String> gpus = c == null || c.gpusSeen() == null || c.gpusSeen().names() == null ? List.of() : c.gpusSeen().names();
+        return new RunNote(SCHEMA, run.runId(), run.status().json(), run.startedAt(),
+                run.project() == null ? null : run.project().groupId() + ":" + run.project().artifactId() + ":" + run.project().version(),
+                run.git().commit(), run.git().branch(), run.git().describe(), run.git().dirty(), run.git().patchSha256(),
+                run.image() == null ? null : run.image().reference(), run.image() == null ? null : run.image().digest(),
+                c == null ? List.of() : c.command(), run.params() == null ? Map.of() : run.params(),
+                run.metrics() == null ? Map.of() : run.metrics(), new ArrayList<>(artifacts),
+                run.engine() == null ? null : run.engine().name() + " " + run.engine().version(), gpus, reproduces);
+    }
+}
