@@ -1,0 +1,142 @@
+package dev.exprun.history;
+
+import dev.exprun.core.ExpError;
+import dev.exprun.record.RecordJson;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** exp:history's output: an aligned table, JSON (one array) or CSV, with the chosen metric columns. */
+public final class HistoryFormat {
+    private static final int DEFAULT_METRIC_COLUMNS = 4;
+
+    private HistoryFormat() {
+    }
+
+    public static List<String> render(List<HistoryEntry> entries, List<String> metrics, String format) {
+        List<String> columns = metrics == null || metrics.isEmpty() ? defaultMetrics(entries) : metrics;
+        String f = format == null || format.isBlank() ? "table" : format.trim().toLowerCase(Locale.ROOT);
+        return switch (f) {
+            case "table" -> table(entries, columns);
+            case "csv" -> csv(entries, columns);
+            case "json" -> List.of(RecordJson.compact(entries.stream().map(HistoryFormat::json).toList()));
+            default -> throw new ExpError("The format '" + format + "' is not known.", "use -Dexp.format=table, json or csv");
+        };
+    }
+
+    /** The metrics of the newest runs, in their order, up to four: enough to read, not a wall of columns. */
+    private static List<String> defaultMetrics(List<HistoryEntry> entries) {
+        Set<String> names = new LinkedHashSet<>();
+        for (HistoryEntry e : entries) {
+            for (String name : e.metrics().keySet()) {
+                if (names.size() < DEFAULT_METRIC_COLUMNS) {
+                    names.add(name);
+                }
+            }
+        }
+        return List.copyOf(names);
+    }
+
+    private static List<String> cells(HistoryEntry e, List<String> metrics) {
+        List<String> row = new ArrayList<>(List.of(
+                e.date() == null ? "-" : e.date().substring(0, Math.min(19, e.date().length())).replace('T', ' '),
+                e.commit().substring(0, 10),
+                refs(e),
+                e.runId() == null ? "-" : e.runId(),
+                e.status(),
+                e.imageDigest() == null ? "-" : shortDigest(e.imageDigest())));
+        for (String m : metrics) {
+            Double v = e.metrics().get(m);
+            row.add(v == null ? "-" : String.format(Locale.ROOT, "%s", v));
+        }
+        return row;
+    }
+
+    private static String refs(HistoryEntry e) {
+        if (!e.tags().isEmpty()) {
+            return String.join(",", e.tags());
+        }
+        return e.branch() == null ? "-" : e.branch();
+    }
+
+    private static String shortDigest(String digest) {
+        int colon = digest.indexOf(':');
+        String hex = colon >= 0 ? digest.substring(colon + 1) : digest;
+        return (colon >= 0 ? digest.substring(0, colon + 1) : "") + hex.substring(0, Math.min(12, hex.length()));
+    }
+
+    private static List<String> header(List<String> metrics) {
+        List<String> h = new ArrayList<>(List.of("DATE", "COMMIT", "BRANCH/TAGS", "RUN", "STATUS", "IMAGE"));
+        metrics.forEach(m -> h.add(m.toUpperCase(Locale.ROOT)));
+        return h;
+    }
+
+    private static List<String> table(List<HistoryEntry> entries, List<String> metrics) {
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(header(metrics));
+        entries.forEach(e -> rows.add(cells(e, metrics)));
+        int[] width = new int[rows.get(0).size()];
+        for (List<String> row : rows) {
+            for (int i = 0; i < row.size(); i++) {
+                width[i] = Math.max(width[i], row.get(i).length());
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        for (List<String> row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.size(); i++) {
+                line.append(i == 0 ? "" : "  ").append(i == row.size() - 1 ? row.get(i) : pad(row.get(i), width[i]));
+            }
+            lines.add(line.toString().stripTrailing());
+        }
+        lines.add(entries.size() + " run(s)");
+        return lines;
+    }
+
+    private static List<String> csv(List<HistoryEntry> entries, List<String> metrics) {
+        List<String> lines = new ArrayList<>();
+        List<String> h = new ArrayList<>(List.of("date", "commit", "branch", "tags", "run_id", "status", "image_digest"));
+        h.addAll(metrics);
+        lines.add(String.join(",", h.stream().map(HistoryFormat::quote).toList()));
+        for (HistoryEntry e : entries) {
+            List<String> row = new ArrayList<>(List.of(nz(e.date()), e.commit(), nz(e.branch()), String.join(" ", e.tags()),
+                    nz(e.runId()), e.status(), nz(e.imageDigest())));
+            for (String m : metrics) {
+                Double v = e.metrics().get(m);
+                row.add(v == null ? "" : String.format(Locale.ROOT, "%s", v));
+            }
+            lines.add(String.join(",", row.stream().map(HistoryFormat::quote).toList()));
+        }
+        return lines;
+    }
+
+    private static Map<String, Object> json(HistoryEntry e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("source", e.source().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        m.put("date", e.date());
+        m.put("commit", e.commit());
+        m.put("branch", e.branch());
+        m.put("tags", e.tags());
+        m.put("runId", e.runId());
+        m.put("status", e.status());
+        m.put("imageDigest", e.imageDigest());
+        m.put("metrics", e.metrics());
+        return m;
+    }
+
+    private static String quote(String s) {
+        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static String pad(String s, int width) {
+        return s + " ".repeat(Math.max(0, width - s.length()));
+    }
+}
