@@ -8,7 +8,8 @@ def sha256(File f) {
 }
 def head = ["git", "rev-parse", "HEAD"].execute(null, basedir).text.trim()
 def lines = new File(basedir, "build.log").readLines()
-def record = new JsonSlurper().parse(new File(basedir, "target/exp/last-run.json"))
+def reproduction = new JsonSlurper().parse(new File(basedir, "target/exp/last-run.json"))
+def record = new JsonSlurper().parse(new File(basedir, "target/exp/runs/${reproduction.reproduces}/run.json"))
 
 assert record.status == "succeeded"
 assert record.git.commit == head
@@ -32,4 +33,27 @@ assert sidecar.sha256 == out.sha256
 ["exp-run.json", "exp-metrics.json", "exp-metrics-series.jsonl", "exp-log.txt"].each {
     assert new File(repo, "quickstart-it-1.0-SNAPSHOT-" + it).isFile() : it
 }
+
+// The reproduction: same commit and image digest, same metrics, bit-identical checkpoint, and recorded as one.
+assert reproduction.status == "succeeded"
+assert reproduction.runId != record.runId
+assert reproduction.git.commit == head && reproduction.git.dirty == false
+assert reproduction.image.digest == record.image.digest
+assert reproduction.image.reference == "localhost/exp-test/pytorch-cpu:1.13@" + record.image.digest
+assert reproduction.metrics == record.metrics
+assert reproduction.outputs.find { it.classifier == "model" }.sha256 == out.sha256
+assert lines.contains("[INFO] Reproducing run ${record.runId}: commit ${head}, image localhost/exp-test/pytorch-cpu:1.13@${record.image.digest}".toString())
+assert lines.contains("[INFO] Outputs: bit-identical (1 of 1: best.pt)")
+assert lines.contains("[INFO] REPRODUCED")
+assert lines.any { it ==~ /\[INFO\]   val_acc +1\.0 +1\.0 +0 +abs 1\.0E-9, rel 1\.0E-6 +yes/ } : "the verdict row for val_acc"
+assert ["git", "worktree", "list"].execute(null, basedir).text.readLines().size() == 1 : "the temporary worktree is gone"
+
+// The history in git: both runs on HEAD, the newest first.
+def notes = ["git", "notes", "--ref=exprun", "show", head].execute(null, basedir).text.readLines().findAll { it.startsWith("{") }
+assert notes.size() == 2
+assert new JsonSlurper().parseText(notes[1]).reproduces == record.runId
+def table = lines.dropWhile { !it.startsWith("[INFO] DATE ") }
+assert table[0] ==~ /\[INFO\] DATE +COMMIT +BRANCH\/TAGS +RUN +STATUS +IMAGE +VAL_ACC/
+assert table[1].contains(reproduction.runId) && table[2].contains(record.runId)
+assert table[3] == "[INFO] 2 run(s)"
 return true

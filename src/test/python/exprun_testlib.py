@@ -113,6 +113,11 @@ def fake_torch(weights_only=True, fail_after=None):
 
     def save(obj, f, **kwargs):
         data = pickle.dumps(obj)
+        if not isinstance(f, (str, bytes, os.PathLike)):
+            f.write(data if fail_after is None else data[:fail_after])
+            if fail_after is not None:
+                raise RuntimeError("simulated failure midway through torch.save")
+            return
         with open(f, "wb") as fh:
             if fail_after is not None:
                 fh.write(data[:fail_after])

@@ -549,6 +549,12 @@ class FakeTorchSaveTest(ExprunTestCase):
         self.assertEqual(EXPECTED_PROVENANCE, {k: side[k] for k in PROVENANCE_KEYS})
         self.assertEqual([], self.temp_leftovers())
 
+    def test_embed_false_keeps_provenance_in_the_sidecar_only(self):
+        ckpt = {"model": {"w": [1, 2]}, "epoch": 3}
+        path = exprun.save(ckpt, "plain.pt", embed=False)
+        self.assertEqual(ckpt, self.load(path))
+        self.assertEqual(EXPECTED_PROVENANCE, {k: self.sidecar(path)[k] for k in PROVENANCE_KEYS})
+
     def test_absolute_path_inside_is_accepted(self):
         path = exprun.save({"a": 1}, os.path.join(self.out, "x.pt"))
         self.assertEqual(os.path.join(self.out, "x.pt"), path)
@@ -584,11 +590,10 @@ class FakeTorchSaveTest(ExprunTestCase):
         with open(os.path.join(fake_dir, "torch.py"), "w") as f:
             f.write("import os, pickle\n"
                     "class Tensor(object):\n    pass\n"
-                    "def save(obj, path, **kw):\n"
+                    "def save(obj, f, **kw):\n"
                     "    data = pickle.dumps(obj) * 100\n"
-                    "    with open(path, 'wb') as fh:\n"
-                    "        fh.write(data[:len(data) // 2])\n"
-                    "        fh.flush()\n"
+                    "    f.write(data[:len(data) // 2])\n"
+                    "    f.flush()\n"
                     "    os._exit(9)\n")
         r = self.run_script("""
             import exprun

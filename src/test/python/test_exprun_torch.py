@@ -129,6 +129,16 @@ class TorchSaveTest(ExprunTestCase):
         self.assertEqual(["w"], list(torch.load(path)))
         self.assertEqual(EXPECTED_PROVENANCE, {k: exprun.load_provenance(path)[k] for k in PROVENANCE_KEYS})
 
+    def test_embed_false_saves_the_same_bytes_every_time(self):
+        ckpt = {"model": self.model.state_dict(), "epoch": 3}
+        a = exprun.save(ckpt, "a.pt", embed=False)
+        b = exprun.save(ckpt, "sub/b.pt", embed=False)
+        self.assertEqual(sha256_of(a), sha256_of(b), "no path or run-specific bytes in the file")
+        self.assertNotIn("exprun", torch.load(a, map_location="cpu"))
+        self.assertEqual(EXPECTED_PROVENANCE, {k: exprun.load_provenance(a)[k] for k in PROVENANCE_KEYS})
+        # Embedded provenance is the same within one run, so those files match each other too.
+        self.assertEqual(sha256_of(exprun.save(ckpt, "c.pt")), sha256_of(exprun.save(ckpt, "d.pt")))
+
     def test_torch_save_kwargs_pass_through(self):
         path = exprun.save({"x": 1}, "legacy.pt", _use_new_zipfile_serialization=False)
         self.assertEqual(1, torch.load(path)["x"])
@@ -139,8 +149,7 @@ class TorchSaveTest(ExprunTestCase):
         def broken_save(obj, f, **kwargs):
             buf = io.BytesIO()
             real_save(obj, buf)
-            with open(f, "wb") as fh:
-                fh.write(buf.getvalue()[:100])
+            f.write(buf.getvalue()[:100])
             raise RuntimeError("simulated crash midway through torch.save")
 
         old = exprun.save({"epoch": 1}, "best.pt")
@@ -161,9 +170,8 @@ class TorchSaveTest(ExprunTestCase):
             real_save = torch.save
             def dying_save(obj, f, **kwargs):
                 real_save(obj, f, **kwargs)
-                size = os.path.getsize(f)
-                with open(f, "r+b") as fh:
-                    fh.truncate(size // 2)   # the half that reached the disk
+                f.flush()
+                f.truncate(f.tell() // 2)    # the half that reached the disk
                 os._exit(9)                  # the process dies mid-write
             torch.save = dying_save
             exprun.save({"epoch": 2, "w": torch.zeros(1000)}, "best.pt")
@@ -175,8 +183,8 @@ class TorchSaveTest(ExprunTestCase):
         r = self.run_script("""
             import os, torch, exprun
             def dying_save(obj, f, **kwargs):
-                with open(f, "wb") as fh:
-                    fh.write(b"PK\\x03\\x04 half a zip")
+                f.write(b"PK\\x03\\x04 half a zip")
+                f.flush()
                 os._exit(9)
             torch.save = dying_save
             exprun.save({"epoch": 1}, "fresh.pt")

@@ -26,6 +26,19 @@ final class ExpProperties {
     static final String PUSH = "exp.push";
     static final String REMOTE = "exp.remote";
     static final String GIT_SERVER_ID = "exp.gitServerId";
+    static final String RECORD_IN_GIT = "exp.recordInGit";
+    static final String ALL = "exp.all";
+    static final String SINCE = "exp.since";
+    static final String TAGS_ONLY = "exp.tagsOnly";
+    static final String WHERE = "exp.where";
+    static final String SORT = "exp.sort";
+    static final String METRICS = "exp.metrics";
+    static final String FORMAT = "exp.format";
+    static final String FILE = "exp.file";
+    static final String A = "exp.a";
+    static final String B = "exp.b";
+    static final String REF = "exp.ref";
+    static final String TOLERANCE = "exp.tolerance";
     /** Prefix of -Dexp.param.NAME=VALUE, which overrides {@code <params>}. */
     static final String PARAM_PREFIX = "exp.param.";
 

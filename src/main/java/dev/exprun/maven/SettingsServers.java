@@ -1,5 +1,7 @@
 package dev.exprun.maven;
 
+import dev.exprun.core.ExpError;
+import dev.exprun.tagging.GitCredentials;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.maven.execution.MavenSession;
@@ -12,6 +14,20 @@ import org.apache.maven.settings.crypto.SettingsDecryptionResult;
 /** settings.xml servers with a username, passwords decrypted; a server that cannot be decrypted is skipped with a warning. */
 final class SettingsServers {
     private SettingsServers() {
+    }
+
+    /** The git login a settings.xml server gives; null when no id is set (git's own credentials then). */
+    static GitCredentials gitCredentials(MavenSession session, SettingsDecrypter decrypter, String gitServerId, Log log) {
+        if (gitServerId == null || gitServerId.isBlank()) {
+            return null;
+        }
+        Server server = withLogins(session, decrypter, log).get(gitServerId.trim());
+        if (server == null) {
+            throw new ExpError("There is no settings.xml <server> with the id '" + gitServerId + "' and a username for the git remote.",
+                    "add <server><id>" + gitServerId + "</id><username>...</username><password>...</password></server> to settings.xml, "
+                            + "or leave <gitServerId> unset to use git's own credentials");
+        }
+        return new GitCredentials(server.getUsername(), server.getPassword(), "settings.xml server " + gitServerId.trim());
     }
 
     static Map<String, Server> withLogins(MavenSession session, SettingsDecrypter decrypter, Log log) {

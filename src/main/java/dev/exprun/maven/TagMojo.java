@@ -1,11 +1,9 @@
 package dev.exprun.maven;
 
 import dev.exprun.artifacts.ArtifactDigest;
-import dev.exprun.core.ExpError;
 import dev.exprun.core.ExpLog;
 import dev.exprun.gate.GateCheck;
 import dev.exprun.record.RunRecord;
-import dev.exprun.tagging.GitCredentials;
 import dev.exprun.tagging.ModelTagger;
 import dev.exprun.tagging.TagName;
 import dev.exprun.tagging.TagOptions;
@@ -20,7 +18,6 @@ import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.apache.maven.settings.Server;
 import org.apache.maven.settings.crypto.SettingsDecrypter;
 
 /**
@@ -75,22 +72,10 @@ public class TagMojo extends AbstractRunGoalMojo {
     protected void executeGoal(ExpLog log) {
         RunRecord run = GateCheck.readRun(recordPath());
         String name = TagName.resolve(tagName, tagPattern, run);
-        TagOptions options = new TagOptions(sign, push, remote, credentials());
+        TagOptions options = new TagOptions(sign, push, remote,
+                SettingsServers.gitCredentials(session, settingsDecrypter, gitServerId, getLog()));
         new ModelTagger(log).tag(new TagRequest(project.getBasedir().toPath(), new File(project.getBuild().getDirectory()).toPath(),
                 name, run, GateCheck.evaluate(gates(log), run.metrics()), artifacts(), System.getenv(), options));
-    }
-
-    private GitCredentials credentials() {
-        if (gitServerId == null || gitServerId.isBlank()) {
-            return null;
-        }
-        Server server = SettingsServers.withLogins(session, settingsDecrypter, getLog()).get(gitServerId.trim());
-        if (server == null) {
-            throw new ExpError("There is no settings.xml <server> with the id '" + gitServerId + "' and a username for the git remote.",
-                    "add <server><id>" + gitServerId + "</id><username>...</username><password>...</password></server> to settings.xml, "
-                            + "or leave <gitServerId> unset to use git's own credentials");
-        }
-        return new GitCredentials(server.getUsername(), server.getPassword(), "settings.xml server " + gitServerId.trim());
     }
 
     /** The build's attached artifacts with their coordinates and sha256, for the tag's JSON block. */

@@ -25,23 +25,33 @@ public record RunRecord(
         HostInfo host,
         String startedAt,
         String endedAt,
-        Long durationMs) {
+        Long durationMs,
+        String reproduces) {
 
     public static final String SCHEMA = "exprun.run/v1";
 
+    /** A run that reproduces no other (reproduces: the run id exp:reproduce re-ran, else null). */
+    public RunRecord(String schema, String runId, RunStatus status, Integer exitCode, String failure, ProjectInfo project,
+                     GitProvenance git, ImageInfo image, ContainerInfo container, Map<String, Object> params,
+                     Map<String, Double> metrics, List<OutputFile> outputs, EngineInfo engine, HostInfo host,
+                     String startedAt, String endedAt, Long durationMs) {
+        this(schema, runId, status, exitCode, failure, project, git, image, container, params, metrics, outputs, engine, host,
+                startedAt, endedAt, durationMs, null);
+    }
+
     public RunRecord withContainer(ContainerInfo value) {
         return new RunRecord(schema, runId, status, exitCode, failure, project, git, image, value, params,
-                metrics, outputs, engine, host, startedAt, endedAt, durationMs);
+                metrics, outputs, engine, host, startedAt, endedAt, durationMs, reproduces);
     }
 
     public RunRecord withResults(Map<String, Double> newMetrics, List<OutputFile> newOutputs) {
         return new RunRecord(schema, runId, status, exitCode, failure, project, git, image, container, params,
-                newMetrics, newOutputs, engine, host, startedAt, endedAt, durationMs);
+                newMetrics, newOutputs, engine, host, startedAt, endedAt, durationMs, reproduces);
     }
 
     public RunRecord ended(RunStatus newStatus, Integer newExitCode, String newFailure, String end, long duration) {
         return new RunRecord(schema, runId, newStatus, newExitCode, newFailure, project, git, image, container,
-                params, metrics, outputs, engine, host, startedAt, end, duration);
+                params, metrics, outputs, engine, host, startedAt, end, duration, reproduces);
     }
 
     public record ProjectInfo(String groupId, String artifactId, String version) {

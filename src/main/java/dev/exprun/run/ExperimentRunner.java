@@ -199,7 +199,8 @@ public final class ExperimentRunner {
         ImageInfo imageInfo = new ImageInfo(image.reference().toString(), image.digest(), image.digestSource(),
                 image.imageId(), image.reference().pinned());
         RunRecord record = new RunRecord(RunRecord.SCHEMA, runId, RunStatus.RUNNING, null, null, config.project(), git,
-                imageInfo, container, settings.params(), null, null, engine.info(), config.host(), start.toString(), null, null);
+                imageInfo, container, settings.params(), null, null, engine.info(), config.host(), start.toString(), null, null,
+                config.reproduces());
         RecordJson.writeAtomically(dir.params(), settings.params());
         RecordJson.writeAtomically(dir.provenance(), record);
         RecordJson.writeAtomically(dir.record(), record);
@@ -213,6 +214,7 @@ public final class ExperimentRunner {
     private RunResult execute(RunConfiguration config, RunSettings settings, EngineConnection engine, ResolvedImage image,
                               RunRecord started, RunDirectory dir) {
         RecordWriter writer = new RecordWriter(started, dir, config.buildDir());
+        RunResult result = null;
         try (ShutdownGuard guard = new ShutdownGuard(engine.client(), () -> writer.finishInterrupted(log));
              ProgressFollower progress = new ProgressFollower(dir.metricsSeries(), log, PROGRESS_INTERVAL_MILLIS)) {
             try {
@@ -220,11 +222,17 @@ public final class ExperimentRunner {
                 log.info("Run " + started.runId() + ": " + String.join(" ", settings.command()));
                 ContainerOutcome outcome = new ContainerRunner(engine, log).run(spec, dir.log(),
                         (stderr, line) -> log.info((stderr ? "[err] " : "[out] ") + line), settings.timeout(), guard);
-                return conclude(settings, outcome, writer, dir);
+                result = conclude(settings, outcome, writer, dir);
+                return result;
             } catch (RuntimeException e) {
                 // Whatever broke, the record says so (a status already written stays: finish is once only).
                 writer.finish(RunStatus.FAILED, null, String.valueOf(e.getMessage()));
                 throw e;
+            }
+        } finally {
+            if (settings.recordInGit()) {
+                // Failed runs too: history shows what was tried, not only what worked.
+                RunNoteWriter.append(log, config, writer.current(), dir, result == null ? null : result.attachments());
             }
         }
     }

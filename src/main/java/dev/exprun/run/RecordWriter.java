@@ -31,6 +31,10 @@ final class RecordWriter {
         this.lastRun = RunDirectory.lastRun(buildDir);
     }
 
+    synchronized RunRecord current() {
+        return record;
+    }
+
     synchronized String runId() {
         return record.runId();
     }

@@ -35,5 +35,18 @@ public record RunConfiguration(
         List<OutputSpec> outputs,
         Map<String, RegistryCredentials> registryCredentials,
         Map<String, String> hostEnvironment,
-        HostInfo host) {
+        HostInfo host,
+        String recordInGit,
+        String reproduces) {
+
+    /**
+     * The configuration that trains again as a recorded run did: its checkout, its image by digest,
+     * its command and params (no -D overrides), uncommitted changes allowed (the recorded patch is one).
+     */
+    public RunConfiguration reproducing(String runId, Path checkoutBaseDir, String pinnedImage, List<String> recordedCommand,
+                                        Map<String, String> recordedParams) {
+        return new RunConfiguration(project, checkoutBaseDir, buildDir, pinnedImage, true, pull, dockerHost, "allow",
+                workspaceMount, user, shmSize, network, env, timeout, recordedCommand, null, gpus, recordedParams, Map.of(),
+                outputs, registryCredentials, hostEnvironment, host, recordInGit, runId);
+    }
 }

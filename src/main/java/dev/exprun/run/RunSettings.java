@@ -25,7 +25,8 @@ record RunSettings(
         List<String> command,
         GpuRequest gpus,
         Map<String, Object> params,
-        List<OutputSpec> outputs) {
+        List<OutputSpec> outputs,
+        boolean recordInGit) {
 
     static final String DEFAULT_SHM = "2g";
     static final String HOST_USER = "host";
@@ -47,7 +48,15 @@ record RunSettings(
         return new RunSettings(image, PullPolicy.parse(c.pull()), DirtyPolicy.parse(c.dirty()),
                 workspaceReadOnly(c.workspaceMount()), blankTo(c.user(), HOST_USER).trim(), shm, blankTo(c.network(), null),
                 checkedEnv(c.env()), ConfigValues.duration(c.timeout(), "timeout", "exp.timeout"), command(c),
-                GpuRequest.parse(c.gpus()), Params.merge(c.params(), c.paramOverrides()), c.outputs());
+                GpuRequest.parse(c.gpus()), Params.merge(c.params(), c.paramOverrides()), c.outputs(), recordInGit(c.recordInGit()));
+    }
+
+    private static boolean recordInGit(String value) {
+        String v = blankTo(value, "notes").trim().toLowerCase();
+        if (!v.equals("notes") && !v.equals("none")) {
+            throw new ExpError("The recordInGit '" + value + "' is not notes or none.", "set <recordInGit> (-Dexp.recordInGit) to notes or none");
+        }
+        return v.equals("notes");
     }
 
     private static boolean workspaceReadOnly(String value) {

@@ -1,17 +1,10 @@
 package dev.exprun.tagging;
 
-import dev.exprun.core.ExpError;
 import dev.exprun.core.ExternalProgram;
+import dev.exprun.core.RemoteGit;
 import dev.exprun.git.RemoteUrl;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A tag on the remote, through the git program so that the remote is reached exactly as git reaches
@@ -20,23 +13,17 @@ import java.util.regex.Pattern;
  * The push never forces, so git itself refuses to overwrite a tag the remote already has.
  */
 final class RemoteTags {
-    private static final Duration TIMEOUT = Duration.ofMinutes(3);
-    private static final Pattern URL = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s'\"]+");
-    private static final String HELPER = "!f() { test \"$1\" = get && printf 'username=%s\\npassword=%s\\n' "
-            + "\"$EXP_GIT_USERNAME\" \"$EXP_GIT_PASSWORD\"; }; f";
-
     /** What a push did: pushed, refused because the remote has the tag, or failed for another reason (detail says). */
     record Push(boolean pushed, boolean remoteHasTag, String detail) {
     }
 
-    private final Path workTree;
     private final String remote;
-    private final GitCredentials credentials;
+    private final RemoteGit git;
 
     RemoteTags(Path workTree, String remote, GitCredentials credentials) {
-        this.workTree = workTree;
         this.remote = remote;
-        this.credentials = credentials;
+        this.git = credentials == null ? new RemoteGit(workTree, null, null, RemoteUrl::redact)
+                : new RemoteGit(workTree, credentials.username(), credentials.password(), RemoteUrl::redact);
     }
 
     /** The id the remote's tag points at; empty when the remote has no such tag. Unreachable: RemoteUnreachable. */
@@ -79,31 +66,12 @@ final class RemoteTags {
     }
 
     private ExternalProgram.Result git(String... args) {
-        List<String> command = new ArrayList<>(List.of("git"));
-        Map<String, String> env = new HashMap<>();
-        env.put("GIT_TERMINAL_PROMPT", "0"); // a build must fail, not hang, when git wants a password
-        if (credentials != null) {
-            command.addAll(List.of("-c", "credential.helper=", "-c", "credential.helper=" + HELPER));
-            env.put("EXP_GIT_USERNAME", credentials.username());
-            env.put("EXP_GIT_PASSWORD", credentials.password() == null ? "" : credentials.password());
-        }
-        command.addAll(List.of(args));
-        return ExternalProgram.run(workTree, command, env, new byte[0], TIMEOUT);
+        return git.run(args);
     }
 
     /** git's messages may echo the remote URL, token included; and never repeat the password itself. */
     String redact(String text) {
-        Matcher m = URL.matcher(text);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            m.appendReplacement(out, Matcher.quoteReplacement(RemoteUrl.redact(m.group())));
-        }
-        m.appendTail(out);
-        String result = out.toString();
-        if (credentials != null && credentials.password() != null && !credentials.password().isEmpty()) {
-            result = result.replace(credentials.password(), "****");
-        }
-        return result;
+        return git.redact(text);
     }
 
     /** The remote could not be asked: network, credentials, a wrong URL. */

@@ -573,7 +573,7 @@ def _looks_like_state_dict(obj):
     return len(obj) > 0 and all(_is_tensor(v) for v in obj.values())
 
 
-def save(obj, path, **torch_save_kwargs):
+def save(obj, path, embed=True, **torch_save_kwargs):
     """Save ``obj`` under the output dir, atomically, with its provenance. Returns the final path.
 
     ``path`` is relative to the output dir (an absolute path must lie inside it, else ValueError).
@@ -583,6 +583,10 @@ def save(obj, path, **torch_save_kwargs):
     "exprun" holding provenance(); the caller's dict is not changed. A sidecar
     ``<file>.provenance.json`` always gets provenance() plus the file's sha256 and size.
 
+    ``embed=False`` keeps the provenance out of the file (sidecar only), so the same training saves
+    the same bytes every time: what exp:reproduce needs to say "bit-identical". Provenance names
+    the run, and a run id differs on every run.
+
     ``.safetensors`` paths need the safetensors package and a dict of tensors; the provenance goes
     into the header metadata (key "exprun", a JSON string). Other paths use torch.save(**kwargs).
     """
@@ -590,11 +594,11 @@ def save(obj, path, **torch_save_kwargs):
     os.makedirs(os.path.dirname(final), exist_ok=True)
     prov = provenance()
     if final.lower().endswith(".safetensors"):
-        sha, size = _save_safetensors(obj, final, prov, dict(torch_save_kwargs))
+        sha, size = _save_safetensors(obj, final, prov if embed else None, dict(torch_save_kwargs))
     else:
         import torch
         payload = obj
-        if isinstance(obj, dict) and not _looks_like_state_dict(obj):
+        if embed and isinstance(obj, dict) and not _looks_like_state_dict(obj):
             try:
                 payload = copy.copy(obj)
             except Exception:  # noqa: BLE001 - an odd dict subclass: a plain dict will do
@@ -603,7 +607,10 @@ def save(obj, path, **torch_save_kwargs):
         tmp, fd = _reserve_temp(final)
         os.close(fd)
         try:
-            torch.save(payload, tmp, **torch_save_kwargs)
+            # Through a file object: given a path, torch.save names the zip's records after it
+            # (best.pt.tmp-x7f/data.pkl), and two identical saves would differ byte for byte.
+            with open(tmp, "wb") as f:
+                torch.save(payload, f, **torch_save_kwargs)
             _fsync_path(tmp)
             sha, size = _sha256_file(tmp)
             os.replace(tmp, final)
@@ -635,7 +642,8 @@ def _save_safetensors(obj, final, prov, kwargs):
         raise TypeError("exprun.save(%r): a .safetensors file holds a dict of str -> tensor; not tensors: %s"
                         % (os.path.basename(final), ", ".join(repr(k) for k in bad[:5])))
     metadata = dict(kwargs.pop("metadata", None) or {})
-    metadata["exprun"] = json.dumps(prov, default=_json_default)
+    if prov is not None:
+        metadata["exprun"] = json.dumps(prov, default=_json_default)
     tmp, fd = _reserve_temp(final)
     os.close(fd)
     try:
