@@ -1,6 +1,7 @@
 package dev.exprun.history;
 
 import dev.exprun.core.ExpError;
+import dev.exprun.core.TextTable;
 import dev.exprun.record.RecordJson;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -79,20 +80,7 @@ public final class HistoryFormat {
         List<List<String>> rows = new ArrayList<>();
         rows.add(header(metrics));
         entries.forEach(e -> rows.add(cells(e, metrics)));
-        int[] width = new int[rows.get(0).size()];
-        for (List<String> row : rows) {
-            for (int i = 0; i < row.size(); i++) {
-                width[i] = Math.max(width[i], row.get(i).length());
-            }
-        }
-        List<String> lines = new ArrayList<>();
-        for (List<String> row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < row.size(); i++) {
-                line.append(i == 0 ? "" : "  ").append(i == row.size() - 1 ? row.get(i) : pad(row.get(i), width[i]));
-            }
-            lines.add(line.toString().stripTrailing());
-        }
+        List<String> lines = new ArrayList<>(TextTable.align(rows, ""));
         lines.add(entries.size() + " run(s)");
         return lines;
     }
@@ -136,7 +124,4 @@ public final class HistoryFormat {
         return s == null ? "" : s;
     }
 
-    private static String pad(String s, int width) {
-        return s + " ".repeat(Math.max(0, width - s.length()));
-    }
 }

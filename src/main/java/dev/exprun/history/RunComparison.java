@@ -1,6 +1,7 @@
 package dev.exprun.history;
 
 import dev.exprun.core.ExpError;
+import dev.exprun.core.TextTable;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -95,7 +96,7 @@ public final class RunComparison {
             rows.add(List.of(name, x == null ? "-" : fmt(x, false), y == null ? "-" : fmt(y, false), delta, rel));
         }
         out.add("Metrics:");
-        out.addAll(align(rows));
+        out.addAll(TextTable.align(rows, "  "));
     }
 
     private static void row(List<String> out, String what, String a, String b) {
@@ -145,23 +146,5 @@ public final class RunComparison {
     private static String fmt(double v, boolean signed) {
         return String.format(Locale.ROOT, signed ? "%+.6g" : "%.6g", v).replaceAll("(\\.\\d*?)0+(e|$)", "$1$2").replace(".e", "e")
                 .replaceAll("\\.$", "");
-    }
-
-    private static List<String> align(List<List<String>> rows) {
-        int[] width = new int[rows.get(0).size()];
-        rows.forEach(r -> {
-            for (int i = 0; i < r.size(); i++) {
-                width[i] = Math.max(width[i], r.get(i).length());
-            }
-        });
-        List<String> lines = new ArrayList<>();
-        for (List<String> r : rows) {
-            StringBuilder s = new StringBuilder("  ");
-            for (int i = 0; i < r.size(); i++) {
-                s.append(i == 0 ? "" : "  ").append(r.get(i)).append(" ".repeat(width[i] - r.get(i).length()));
-            }
-            lines.add(s.toString().stripTrailing());
-        }
-        return lines;
     }
 }

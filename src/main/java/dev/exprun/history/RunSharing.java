@@ -1,5 +1,6 @@
 package dev.exprun.history;
 
+import dev.exprun.git.Repositories;
 import dev.exprun.tagging.GitCredentials;
 import java.nio.file.Path;
 import org.eclipse.jgit.lib.Repository;
@@ -10,13 +11,13 @@ public final class RunSharing {
     }
 
     public static NotesSync.Counts fetch(Path baseDir, String remote, GitCredentials credentials) {
-        try (Repository repo = HistoryReport.open(baseDir)) {
+        try (Repository repo = Repositories.open(baseDir, "exp:fetch-runs")) {
             return new NotesSync(repo, remote, credentials).fetch();
         }
     }
 
     public static NotesSync.Pushed push(Path baseDir, String remote, GitCredentials credentials) {
-        try (Repository repo = HistoryReport.open(baseDir)) {
+        try (Repository repo = Repositories.open(baseDir, "exp:push-runs")) {
             return new NotesSync(repo, remote, credentials).push();
         }
     }

@@ -6,6 +6,7 @@ import dev.exprun.core.ExpError;
 import dev.exprun.core.ExpException;
 import dev.exprun.core.ExpFailure;
 import dev.exprun.core.ExpLog;
+import dev.exprun.git.Repositories;
 import dev.exprun.history.RunNote;
 import dev.exprun.history.RunNotes;
 import dev.exprun.history.RunRef;
@@ -19,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 
 /**
  * exp:reproduce: the recorded commit in a temporary worktree, the recorded patch on top when the run
@@ -38,13 +38,11 @@ public final class Reproducer {
         RunConfiguration current = request.current();
         RunNote original;
         Path repoWorkTree;
-        try (Repository repo = new FileRepositoryBuilder().readEnvironment().findGitDir(current.baseDir().toFile())
-                .setMustExist(true).build()) {
+        try (Repository repo = Repositories.open(current.baseDir(), "exp:reproduce")) {
             original = RunRef.resolve(repo, new RunNotes(repo).readAll(), request.ref());
             repoWorkTree = repo.getWorkTree().toPath().toRealPath();
-        } catch (IOException | IllegalArgumentException e) {
-            throw new ExpError("There is no git repository at or above " + current.baseDir() + " to reproduce from.",
-                    "run exp:reproduce inside the project's git checkout");
+        } catch (IOException e) {
+            throw new ExpError("Cannot resolve the work tree of " + current.baseDir() + ": " + e.getMessage(), "check the checkout", e);
         }
         if (!"succeeded".equals(original.status())) {
             throw new ExpFailure("Run " + original.runId() + " did not succeed (" + original.status() + "); there is nothing to reproduce.",

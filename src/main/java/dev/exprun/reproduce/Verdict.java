@@ -2,6 +2,7 @@ package dev.exprun.reproduce;
 
 import dev.exprun.core.ExpFailure;
 import dev.exprun.core.ExpLog;
+import dev.exprun.core.TextTable;
 import dev.exprun.history.RunNote;
 import dev.exprun.record.RunRecord;
 import dev.exprun.record.RunRecord.OutputFile;
@@ -32,7 +33,7 @@ final class Verdict {
                     value == null ? "-" : delta(m.getValue(), value), t.toString(), within ? "yes" : "NO"));
         }
         log.info("Reproduction " + now.runId() + " of run " + original.runId() + ":");
-        align(rows).forEach(l -> log.info("  " + l));
+        TextTable.align(rows, "  ").forEach(log::info);
         outputs(original, now, log);
         environment(original, now, log);
         if (original.metrics().isEmpty()) {
@@ -94,23 +95,5 @@ final class Verdict {
 
     private static String num(double v) {
         return String.format(Locale.ROOT, "%s", v);
-    }
-
-    private static List<String> align(List<List<String>> rows) {
-        int[] width = new int[rows.get(0).size()];
-        rows.forEach(r -> {
-            for (int i = 0; i < r.size(); i++) {
-                width[i] = Math.max(width[i], r.get(i).length());
-            }
-        });
-        List<String> lines = new ArrayList<>();
-        for (List<String> r : rows) {
-            StringBuilder s = new StringBuilder();
-            for (int i = 0; i < r.size(); i++) {
-                s.append(i == 0 ? "" : "  ").append(r.get(i)).append(" ".repeat(width[i] - r.get(i).length()));
-            }
-            lines.add(s.toString().stripTrailing());
-        }
-        return lines;
     }
 }
