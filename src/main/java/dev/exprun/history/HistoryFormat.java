@@ -3,6 +3,8 @@ package dev.exprun.history;
 import dev.exprun.core.ExpError;
 import dev.exprun.core.TextTable;
 import dev.exprun.record.RecordJson;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -52,9 +54,17 @@ public final class HistoryFormat {
                 e.imageDigest() == null ? "-" : shortDigest(e.imageDigest())));
         for (String m : metrics) {
             Double v = e.metrics().get(m);
-            row.add(v == null ? "-" : String.format(Locale.ROOT, "%s", v));
+            row.add(v == null ? "-" : readable(v));
         }
         return row;
+    }
+
+    /** Six significant digits in the table (CSV and JSON keep every digit). */
+    private static String readable(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return String.valueOf(v);
+        }
+        return new BigDecimal(v).round(new MathContext(6)).stripTrailingZeros().toPlainString();
     }
 
     private static String refs(HistoryEntry e) {

@@ -91,8 +91,9 @@ public final class RunComparison {
         for (String name : names) {
             Double x = a.get(name);
             Double y = b.get(name);
-            String delta = x == null || y == null ? "-" : fmt(y - x, true);
-            String rel = x == null || y == null || x == 0 ? "-" : String.format(Locale.ROOT, "%+.2f%%", (y - x) / Math.abs(x) * 100);
+            boolean same = x != null && x.equals(y);
+            String delta = x == null || y == null ? "-" : same ? "0" : fmt(y - x, true);
+            String rel = x == null || y == null || x == 0 ? "-" : same ? "0%" : String.format(Locale.ROOT, "%+.2f%%", (y - x) / Math.abs(x) * 100);
             rows.add(List.of(name, x == null ? "-" : fmt(x, false), y == null ? "-" : fmt(y, false), delta, rel));
         }
         out.add("Metrics:");
