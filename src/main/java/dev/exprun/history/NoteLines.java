@@ -1,6 +1,7 @@
 package dev.exprun.history;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.exprun.record.RecordJson;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,9 @@ import java.util.List;
  * lines (git notes append adds them) and lines that are not exprun notes are kept out, not failed on.
  */
 public final class NoteLines {
+    // One reader for every line: history parses tens of thousands of them, and a reader built per call costs more than the parse.
+    private static final ObjectReader READER = RecordJson.MAPPER.readerFor(RunNote.class);
+
     private NoteLines() {
     }
 
@@ -22,7 +26,7 @@ public final class NoteLines {
                 continue;
             }
             try {
-                RunNote note = RecordJson.MAPPER.readValue(trimmed, RunNote.class);
+                RunNote note = READER.readValue(trimmed);
                 if (RunNote.SCHEMA.equals(note.schema()) && note.runId() != null) {
                     notes.add(note);
                 }
