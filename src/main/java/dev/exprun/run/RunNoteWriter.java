@@ -52,9 +52,21 @@ final class RunNoteWriter {
             String coordinates = project.groupId() + ":" + project.artifactId() + ":" + a.type() + ":" + a.classifier() + ":" + project.version();
             OutputFile output = output(record, dir, a.file());
             list.add(new RunNote.Artifact(coordinates, a.classifier(), a.type(), output == null ? null : output.path(),
-                    output == null ? Sha256.of(a.file()) : output.sha256()));
+                    output != null ? output.sha256() : sha256(a, record)));
         }
         return list;
+    }
+
+    /**
+     * The record's and the patch's sha256 (what exp:reproduce checks a fetched copy against); the log and
+     * metrics are not hashed again here: the log can be gigabytes, and this runs on every build.
+     */
+    private static String sha256(Attachment a, RunRecord record) throws IOException {
+        return switch (a.classifier()) {
+            case "exp-run" -> Sha256.of(a.file());
+            case "exp-diff" -> record.git().patchSha256();
+            default -> null;
+        };
     }
 
     private static OutputFile output(RunRecord record, RunDirectory dir, Path file) {
