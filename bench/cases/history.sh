@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Case 5, history: exp:history on 10,000 recorded runs over 2,000 commits, against
+# `git log --notes=exprun --oneline` on the same repository, with Maven's own start (`mvn validate`)
+# alongside to show what the goal adds. Contract: see bench/run.sh.
+set -euo pipefail
+cd "$BENCH_ROOT"
+runs=$([[ "$BENCH_QUICK" == 1 ]] && echo 3 || echo 10)
+./mvnw -o -q test-compile dependency:build-classpath -Dmdep.outputFile="$BENCH_WORK/cp.txt" >/dev/null
+version=$(./mvnw -o -q help:evaluate -Dexpression=project.version -DforceStdout)
+# Builds the repository (git fast-import, one notes tree) and prints the in-process readAll() figures.
+inproc=$(java -cp "target/test-classes:target/classes:$(cat "$BENCH_WORK/cp.txt")" dev.exprun.history.bench.NotesBenchmark \
+  "$BENCH_WORK/repo" 2000 5 5 2>/dev/null | grep -E 'readAll|built')
+cd "$BENCH_WORK/repo"
+cat > pom.xml <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>bench</groupId><artifactId>history</artifactId><version>1.0</version><packaging>pom</packaging>
+  <build><plugins><plugin>
+    <groupId>dev.exprun</groupId><artifactId>exp-maven-plugin</artifactId><version>$version</version>
+  </plugin></plugins></build>
+</project>
+POM
+mvn="$BENCH_ROOT/mvnw -o -q"
+hyperfine -N -w 2 -r "$runs" --export-json "$BENCH_WORK/history.json" \
+  -n 'git log --notes=exprun --oneline' 'git log --notes=exprun --oneline' \
+  -n 'mvn validate (Maven start)' "$mvn validate" \
+  -n 'mvn exp:history' "$mvn exp:history -Dexp.format=csv" \
+  -n 'mvn exp:history -Dexp.all=true' "$mvn exp:history -Dexp.all=true -Dexp.format=csv" >/dev/null
+added=$(python3 -c "
+import json, statistics
+r = {x['command']: statistics.median(x['times']) for x in json.load(open('$BENCH_WORK/history.json'))['results']}
+print('%.2f' % (r['mvn exp:history'] - r['mvn validate (Maven start)']))")
+python3 "$BENCH_ROOT/bench/lib/report.py" --json "$BENCH_WORK/history.json" \
+  --title "History: 10,000 runs over 2,000 commits" --peer 'git log --notes=exprun --oneline' \
+  --ours 'mvn exp:history' --aim-ratio 2 --aim "exp:history within 2x of git log --notes (whole commands)" \
+  --note "exp:history adds $added s to Maven's own start (aim: under 1 s: $(python3 -c "print('**met**' if $added < 1 else '**missed**')"))." \
+  --note "In-process, warm and cold (NotesBenchmark): $(echo "$inproc" | tr '\n' ';' | sed 's/;$//')." \
+  --command "bench/run.sh history" > "$BENCH_OUT/history.md"
