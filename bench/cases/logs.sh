@@ -17,31 +17,13 @@ if [ "$quick" = 1 ]; then lines=200000; warmup=1; runs=5; else lines=1000000; wa
 mvn="$BENCH_ROOT/mvnw -o -q"
 version=$(cd "$BENCH_ROOT" && sed -n 's:^  <version>\(.*\)</version>$:\1:p' pom.xml | head -1)
 mkdir -p "$BENCH_OUT"
+# shellcheck source=bench/lib/project.sh
+. "$BENCH_ROOT/bench/lib/project.sh"
 # Line i is "i" and a fixed padding: 80 bytes for i=1, 86 for i=1,000,000.
 script="seq 1 $lines | sed 's/\$/ some padding to make the line about eighty bytes long ......................../'"
 
 ours="$BENCH_WORK/logs-ours"
-rm -rf "$ours"; mkdir -p "$ours"
-cat > "$ours/pom.xml" <<POM
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>bench</groupId><artifactId>logs</artifactId><version>1.0</version><packaging>pom</packaging>
-  <build><plugins><plugin>
-    <groupId>dev.exprun</groupId><artifactId>exp-maven-plugin</artifactId><version>$version</version>
-    <configuration>
-      <image>$image</image>
-      <pull>never</pull>
-      <command><arg>sh</arg><arg>-c</arg><arg>$script</arg></command>
-    </configuration>
-  </plugin></plugins></build>
-</project>
-POM
-echo target/ > "$ours/.gitignore"
-git -C "$ours" init -q -b main
-git -C "$ours" config user.name bench
-git -C "$ours" config user.email bench@example.invalid
-git -C "$ours" add -A
-git -C "$ours" commit -q -m bench
+exp_project "$ours" logs "$image" "$script" "$version"
 
 out="$BENCH_WORK/logs-docker-out.txt"
 printf '%s\n' "$script" > "$BENCH_WORK/logs-script.sh"

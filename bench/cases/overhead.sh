@@ -17,30 +17,12 @@ if [ "$quick" = 1 ]; then warmup=1; runs=5; else warmup=3; runs=20; fi
 mvn="$BENCH_ROOT/mvnw -o -q"
 version=$(cd "$BENCH_ROOT" && sed -n 's:^  <version>\(.*\)</version>$:\1:p' pom.xml | head -1)
 mkdir -p "$BENCH_OUT"
+# shellcheck source=bench/lib/project.sh
+. "$BENCH_ROOT/bench/lib/project.sh"
 
 # (1) the project exp:run runs in: pom packaging, a fresh git repo, one commit, clean work tree.
 ours="$BENCH_WORK/overhead-ours"
-rm -rf "$ours"; mkdir -p "$ours"
-cat > "$ours/pom.xml" <<POM
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>bench</groupId><artifactId>overhead</artifactId><version>1.0</version><packaging>pom</packaging>
-  <build><plugins><plugin>
-    <groupId>dev.exprun</groupId><artifactId>exp-maven-plugin</artifactId><version>$version</version>
-    <configuration>
-      <image>$image</image>
-      <pull>never</pull>
-      <command><arg>sh</arg><arg>-c</arg><arg>exit 0</arg></command>
-    </configuration>
-  </plugin></plugins></build>
-</project>
-POM
-echo target/ > "$ours/.gitignore"
-git -C "$ours" init -q -b main
-git -C "$ours" -c user.name=bench -c user.email=bench@example.invalid add -A
-git -C "$ours" -c user.name=bench -c user.email=bench@example.invalid commit -q -m bench
-git -C "$ours" config user.name bench
-git -C "$ours" config user.email bench@example.invalid
+exp_project "$ours" overhead "$image" "exit 0" "$version"
 
 # (2) fabric8's docker-maven-plugin, same image and command, waiting for exit code 0, then removing it.
 f8="$BENCH_WORK/overhead-fabric8"

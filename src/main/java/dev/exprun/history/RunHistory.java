@@ -1,12 +1,12 @@
 package dev.exprun.history;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.exprun.core.ExpError;
 import dev.exprun.core.ExpLog;
 import dev.exprun.gate.Gate;
 import dev.exprun.gate.GateCheck;
 import dev.exprun.gate.GateResult;
-import dev.exprun.tagging.TagAnnotation;
+import dev.exprun.tagging.ExpTag;
+import dev.exprun.tagging.ExpTags;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -92,16 +91,13 @@ public final class RunHistory {
                 continue;
             }
             walk.parseBody(tag);
-            JsonNode block = TagAnnotation.read(tag.getFullMessage()).orElse(null);
-            if (block == null || runIdsInNotes.contains(block.path("runId").asText())) {
+            ExpTag exp = ExpTags.parse(name, commit.name(), tag.getFullMessage()).orElse(null);
+            if (exp == null || runIdsInNotes.contains(exp.runId())) {
                 continue; // a plain annotated tag only names its commit; a run with a note is listed from the note
             }
-            Map<String, Double> metrics = new LinkedHashMap<>();
-            block.path("metrics").fields().forEachRemaining(m -> metrics.put(m.getKey(), m.getValue().isNumber()
-                    ? m.getValue().asDouble() : parseDouble(m.getValue().asText())));
             String date = tag.getTaggerIdent() == null ? commitDate(walk, commit) : tag.getTaggerIdent().getWhenAsInstant().toString();
-            entries.add(new HistoryEntry(HistoryEntry.Source.TAG, date, commit.name(), null, List.of(), block.path("runId").asText(),
-                    "tagged", block.path("image").path("digest").asText(null), metrics));
+            entries.add(new HistoryEntry(HistoryEntry.Source.TAG, date, commit.name(), null, List.of(), exp.runId(),
+                    "tagged", exp.imageDigest(), exp.metrics()));
         }
         tagsByCommit.values().forEach(list -> list.sort(Comparator.naturalOrder()));
         return entries;
@@ -186,14 +182,6 @@ public final class RunHistory {
         } catch (DateTimeParseException | NumberFormatException e) {
             throw new ExpError("The date '" + text + "' in exp.since is not understood.",
                     "use a date (2026-11-01), an instant (2026-11-01T12:00:00Z) or an age (7d, 12h, 2w)");
-        }
-    }
-
-    private static Double parseDouble(String text) {
-        try {
-            return Double.valueOf(text);
-        } catch (NumberFormatException e) {
-            return Double.NaN;
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.exprun.tagging;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.exprun.core.ExpError;
 import dev.exprun.gate.Baseline;
 import java.io.IOException;
@@ -8,9 +7,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
@@ -88,28 +85,7 @@ public final class BaselineTags {
 
     private static Optional<Baseline> read(RevWalk walk, RevTag tag) throws IOException {
         walk.parseBody(tag);
-        Optional<JsonNode> block = TagAnnotation.read(tag.getFullMessage());
-        if (block.isEmpty() || !TagAnnotation.SCHEMA.equals(block.get().path("schema").asText())) {
-            return Optional.empty();
-        }
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        block.get().path("metrics").fields().forEachRemaining(e -> {
-            JsonNode v = e.getValue();
-            if (v.isNumber()) {
-                metrics.put(e.getKey(), v.asDouble());
-            } else if (v.isTextual()) {
-                metrics.put(e.getKey(), parse(v.asText())); // NaN and Infinity are written as strings
-            }
-        });
-        String commit = tag.getObject().name();
-        return Optional.of(new Baseline(tag.getTagName(), commit, block.get().path("runId").asText(), metrics));
-    }
-
-    private static Double parse(String text) {
-        try {
-            return Double.valueOf(text);
-        } catch (NumberFormatException e) {
-            return Double.NaN;
-        }
+        return ExpTags.parse(tag.getTagName(), tag.getObject().name(), tag.getFullMessage())
+                .map(t -> new Baseline(t.name(), t.commit(), t.runId(), t.metrics()));
     }
 }

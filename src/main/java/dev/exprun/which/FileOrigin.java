@@ -1,5 +1,7 @@
 package dev.exprun.which;
 
+import dev.exprun.tagging.ExpTag;
+import dev.exprun.tagging.ExpTags;
 import dev.exprun.artifacts.Sha256;
 import dev.exprun.core.ExpError;
 import dev.exprun.history.RunNote;

@@ -1,5 +1,6 @@
 package dev.exprun.which;
 
+import dev.exprun.tagging.ExpTags;
 import dev.exprun.git.Repositories;
 import dev.exprun.history.RunNotes;
 import java.nio.file.Path;

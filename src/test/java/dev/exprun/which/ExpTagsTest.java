@@ -1,5 +1,7 @@
 package dev.exprun.which;
 
+import dev.exprun.tagging.ExpTag;
+import dev.exprun.tagging.ExpTags;
 import static dev.exprun.which.WhichFixture.COORDINATES;
 import static dev.exprun.which.WhichFixture.artifact;
 import static org.junit.jupiter.api.Assertions.assertEquals;

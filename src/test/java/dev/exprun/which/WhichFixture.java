@@ -1,5 +1,7 @@
 package dev.exprun.which;
 
+import dev.exprun.tagging.ExpTag;
+import dev.exprun.tagging.ExpTags;
 import dev.exprun.git.GitChanges;
 import dev.exprun.git.GitProvenance;
 import dev.exprun.history.NoteLines;

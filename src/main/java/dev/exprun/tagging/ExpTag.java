@@ -1,4 +1,4 @@
-package dev.exprun.which;
+package dev.exprun.tagging;
 
 import java.util.List;
 import java.util.Map;

@@ -1,10 +1,9 @@
-package dev.exprun.which;
+package dev.exprun.tagging;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.exprun.core.ExpError;
 import dev.exprun.record.RecordJson;
-import dev.exprun.tagging.TagAnnotation;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,9 +20,6 @@ import org.eclipse.jgit.revwalk.RevWalk;
 
 /** The exp tags of a repository, read in one pass over refs/tags. Lightweight and plain annotated tags are not exp tags. */
 public final class ExpTags {
-    /** TagAnnotation's schema (package-private there). */
-    static final String SCHEMA = "exprun.tag/v1";
-
     private ExpTags() {
     }
 
@@ -50,7 +46,7 @@ public final class ExpTags {
     /** The exp tag a message describes, if it carries the exprun.tag/v1 block. */
     public static Optional<ExpTag> parse(String name, String commit, String message) {
         Optional<JsonNode> block = TagAnnotation.read(message);
-        if (block.isEmpty() || !SCHEMA.equals(block.get().path("schema").asText())) {
+        if (block.isEmpty() || !TagAnnotation.SCHEMA.equals(block.get().path("schema").asText())) {
             return Optional.empty();
         }
         JsonNode b = block.get();
