@@ -11,7 +11,7 @@
 #     Maven-start baseline, on a minimal pom kept outside the repository (dotGitDirectory points in).
 #
 # Env: BENCH_ROOT (repo root), BENCH_WORK (scratch), BENCH_OUT (git.md goes there),
-#      BENCH_QUICK (1: 1,000 and 50,000 files, fewer runs; 0: also 200,000).
+#      BENCH_QUICK (1: 1,000 and 20,000 files, 2 runs; 0: 1,000, 50,000 and 200,000 files, 10 runs).
 #      Optional: BENCH_GIT_SIZES (space-separated, overrides), BENCH_GIT_INPROCESS (1 = also run
 #      ResolveBenchmark's full in-process mode per size for warm/cold figures; default 1).
 set -euo pipefail
@@ -22,8 +22,9 @@ BENCH_GIT_INPROCESS="${BENCH_GIT_INPROCESS:-1}"
 GCID_VERSION=9.0.1
 
 if [[ "$BENCH_QUICK" == 1 ]]; then
-    SIZES=(${BENCH_GIT_SIZES:-1000 50000})
-    WARMUP=1; RUNS=3; INPROC_ITER=5
+    # Quick mode keeps every row but fewer and smaller repositories (the Maven rows cost 3-4 s a run).
+    SIZES=(${BENCH_GIT_SIZES:-1000 20000})
+    WARMUP=1; RUNS=2; INPROC_ITER=5
 else
     SIZES=(${BENCH_GIT_SIZES:-1000 50000 200000})
     WARMUP=2; RUNS=10; INPROC_ITER=15

@@ -71,6 +71,7 @@ docker run --rm "$image" sh -c 'exit 0'
 (cd "$ours" && $mvn exp:run)
 cmds=(-n 'mvn validate && docker run' "bash -c 'cd \"$ours\" && $mvn validate && docker run --rm $image sh -c \"exit 0\"'"
       -n 'docker run (bare)' "docker run --rm $image sh -c 'exit 0'"
+      -n 'mvn exp:run -Dexp.skip=true (plugin loaded, nothing run)' "bash -c 'cd \"$ours\" && $mvn exp:run -Dexp.skip=true'"
       -n 'mvn exp:run' "bash -c 'cd \"$ours\" && $mvn exp:run'")
 if [ "$f8_ok" = 1 ]; then
   cmds+=(-n 'mvn docker:start docker:stop (fabric8)' "bash -c 'cd \"$f8\" && $mvn docker:start docker:stop'")
@@ -79,6 +80,9 @@ json="$BENCH_WORK/overhead.json"
 hyperfine -N -w "$warmup" -r "$runs" --export-json "$json" "${cmds[@]}" >&2
 
 runs_recorded=$(ls -d "$ours"/target/exp/runs/*/ | wc -l)
+# Where exp:run's own seconds go, from its debug log (one more run, untimed).
+phases=$(cd "$ours" && "$BENCH_ROOT/mvnw" -o -X exp:run 2>&1 | sed -n 's/^\[DEBUG\] Run [^ ]* phases: //p')
+notes+=("Phases of one more \`mvn -X exp:run\` (git runs beside the engine connection, the sweep of leftovers beside the image check): $phases. The rest of the difference is Maven loading the plugin (the \`-Dexp.skip=true\` row) and the JVM loading and compiling docker-java, JGit and Jackson cold in every build.")
 notes+=("Container: \`sh -c 'exit 0'\` in $image (busybox); engine: $(docker version --format '{{.Server.Version}}' 2>/dev/null || echo unknown) at $DOCKER_HOST. Each \`mvn exp:run\` resolves git, creates, starts, waits, records the run (\`run.json\`, git note); $runs_recorded runs were recorded. Maven runs offline (\`-o -q\`) in all Maven rows.")
 notes+=("The aim is what \`exp:run\` adds over the hand-made flow, both paying one Maven start and one container.")
 args=()

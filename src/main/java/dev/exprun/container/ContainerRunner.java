@@ -21,13 +21,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs one container to completion as a batch job: create, start, stream logs, wait (bounded by the
- * timeout), reconcile the log with the engine's copy, remove. The container never outlives the call.
+ * Runs one container to completion as a batch job: create, attach to its output, start, wait (bounded
+ * by the timeout), check the log against the engine's copy, remove. The container never outlives the call.
  */
 public final class ContainerRunner {
     static final int TAIL_LINES = 30;
     private static final long LOG_QUIET_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final long STOP_GRACE_SECONDS = 10;
+    private static final long ATTACH_TIMEOUT_MILLIS = 60_000;
 
     private final EngineConnection engine;
     private final ExpLog log;
@@ -56,13 +57,13 @@ public final class ContainerRunner {
             if (guard.interrupted()) {
                 return new ContainerOutcome(id, null, false, true, List.of());
             }
+            attach(id, pump);
             try {
                 engine.client().startContainerCmd(id).exec();
             } catch (DockerException e) {
                 throw new ExpError("The engine could not start the container for image " + spec.imageId() + ": "
                         + EngineConnection.rootMessage(e), "check the command, user and mounts in the plugin configuration", e);
             }
-            engine.client().logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true).exec(pump);
             WaitResult wait = waitFor(id, timeout);
             drain(pump);
             new LogReconciler(engine.client(), log).reconcile(id, rawLog, pump);
@@ -71,6 +72,27 @@ public final class ContainerRunner {
         } finally {
             pump.seal();
             pump.finish();
+        }
+    }
+
+    /**
+     * Attaches to the created container's output before it starts, as {@code docker run} does: the
+     * engine then holds the output until it is read (nothing is skipped, unlike its follow stream
+     * of the logs, which Podman serves slowly and with gaps under load). A slow reader slows the
+     * container's writes, never loses them.
+     */
+    private void attach(String id, LogPump pump) {
+        engine.client().attachContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true).withLogs(false).exec(pump);
+        try {
+            if (!pump.awaitAttached(ATTACH_TIMEOUT_MILLIS)) {
+                throw new ExpError("The engine did not attach to the container's output within " + ATTACH_TIMEOUT_MILLIS / 1000 + " s",
+                        "check that the engine at " + engine.host() + " is responsive (docker info)");
+            }
+        } catch (IllegalStateException e) {
+            throw new ExpError("The engine refused to attach to the container's output: " + e.getMessage(),
+                    "check that the engine at " + engine.host() + " supports attaching (docker attach)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -26,8 +26,13 @@ final class LineSplitter {
         int end = offset + length;
         for (int i = offset; i < end; i++) {
             if (data[i] == '\n') {
-                append(data, start, i - start);
-                emit();
+                if (current.size() == 0 && i - start <= DISPLAY_LIMIT) {
+                    // The whole line is in this chunk (the usual case): decode it in place.
+                    emitDirect(data, start, i - start);
+                } else {
+                    append(data, start, i - start);
+                    emit();
+                }
                 start = i + 1;
             }
         }
@@ -46,6 +51,11 @@ final class LineSplitter {
         int take = Math.min(room, length);
         current.write(data, offset, take);
         cutBytes += length - take;
+    }
+
+    private void emitDirect(byte[] data, int offset, int length) {
+        int len = length > 0 && data[offset + length - 1] == '\r' ? length - 1 : length;
+        sink.line(stderr, new String(data, offset, len, StandardCharsets.UTF_8));
     }
 
     private void emit() {

@@ -31,6 +31,12 @@ final class LogPump extends ResultCallback.Adapter<Frame> {
     private volatile boolean streamOver;
     /** Our own end signal: docker-java's timed awaitCompletion closes the stream when it times out. */
     private final CountDownLatch ended = new CountDownLatch(1);
+    private final CountDownLatch attached = new CountDownLatch(1);
+    private volatile Throwable streamError;
+    /** Per stream, because the engine's copy may interleave stdout and stderr differently. */
+    private final ByteTail outTail = new ByteTail(TAIL_BYTES);
+    private final ByteTail errTail = new ByteTail(TAIL_BYTES);
+    static final int TAIL_BYTES = 64 * 1024;
     private volatile long lastFrameNanos = System.nanoTime();
 
     LogPump(Path rawLog, LogLineSink sink, int tailSize) {
@@ -63,6 +69,12 @@ final class LogPump extends ResultCallback.Adapter<Frame> {
     }
 
     @Override
+    public void onStart(java.io.Closeable stream) {
+        super.onStart(stream);
+        attached.countDown();
+    }
+
+    @Override
     public void onComplete() {
         ended.countDown();
         super.onComplete();
@@ -70,8 +82,35 @@ final class LogPump extends ResultCallback.Adapter<Frame> {
 
     @Override
     public void onError(Throwable throwable) {
+        streamError = throwable;
         ended.countDown();
+        attached.countDown();
         super.onError(throwable);
+    }
+
+    /**
+     * Waits until the engine holds the stream open (so no output can be missed once the container
+     * starts). Throws the stream's error if it failed before that; false on timeout.
+     */
+    boolean awaitAttached(long millis) throws InterruptedException {
+        boolean done = attached.await(millis, TimeUnit.MILLISECONDS);
+        if (streamError != null) {
+            throw new IllegalStateException(EngineConnection.rootMessage(streamError), streamError);
+        }
+        return done;
+    }
+
+    /** True when the engine closed the live stream at its end, not by an error or by us. */
+    boolean endedCleanly() {
+        return ended.getCount() == 0 && streamError == null;
+    }
+
+    ByteTail outTail() {
+        return outTail;
+    }
+
+    ByteTail errTail() {
+        return errTail;
     }
 
     /** True once the engine ended the live stream (normally or not); never closes it. */
@@ -98,6 +137,7 @@ final class LogPump extends ResultCallback.Adapter<Frame> {
             throw new UncheckedIOException(e);
         }
         bytes += length;
+        (stderr ? errTail : outTail).add(data, offset, length);
         (stderr ? err : out).feed(data, offset, length);
     }
 

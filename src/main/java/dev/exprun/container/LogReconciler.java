@@ -3,6 +3,7 @@ package dev.exprun.container;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.StreamType;
 import dev.exprun.core.ExpLog;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -30,20 +31,29 @@ final class LogReconciler {
     }
 
     /**
-     * The follow stream is for the live view only: it can lose its end (docker-java #1841, moby
-     * #10617) and Podman's skips lines under load (seen here: 34994..35712 of a seq 1 200000). The
-     * raw log is checked against the engine's own copy, read once the engine has written all of it.
-     * Whatever the live view missed is added (or, after a gap, shown again from the gap on).
+     * The live stream is an attach made before the container started: the engine holds the
+     * container's output until it is read, so it loses nothing in between, but its end can be cut
+     * (docker-java #1841, moby #10617). So the raw log's end is compared with the engine's own copy
+     * (its last lines, stdout and stderr each), read once the engine has written all of it. Only
+     * when that differs, or the stream broke, is the engine's whole copy read: Podman serves it at
+     * about 7 MB/s, slower than the run itself for chatty jobs. Whatever the live view missed is
+     * added (or, after a gap, shown again from the gap on).
      */
     void reconcile(String id, Path rawLog, LogPump pump) {
+        boolean clean = pump.endedCleanly();
         pump.seal();
         pump.flushFile();
         Path full = rawLog.resolveSibling(rawLog.getFileName() + ".engine");
         try {
-            settledTail(id);
+            EngineTail tail = settledTail(id);
+            if (clean && endsWith(pump.outTail(), tail.out()) && endsWith(pump.errTail(), tail.err())) {
+                return;
+            }
+            log.debug("Checking the whole log against the engine's copy: the live stream "
+                    + (clean ? "ends differently from the engine's last " + RECONCILE_TAIL + " lines" : "did not end cleanly"));
             boolean complete;
             try (OutputStream out = Files.newOutputStream(full)) {
-                complete = readLogs(id, -1, out);
+                complete = readLogs(id, -1, (stderr, data) -> out.write(data));
             }
             long have = Files.size(rawLog);
             long same = commonPrefix(rawLog, full);
@@ -59,8 +69,8 @@ final class LogReconciler {
                 pump.flushFile();
             } else if (same < have) {
                 byte[] rest = readFrom(full, lineStart(full, same));
-                log.warn("The live log skipped output after byte " + same + " of " + engineSize
-                        + " (the engine's follow stream is lossy); the rest of the log follows again, from the engine's copy");
+                log.warn("The live log differs from the engine's copy after byte " + same + " of " + engineSize
+                        + "; the rest of the log follows again, from the engine's copy");
                 pump.finish();
                 LineSplitter replay = new LineSplitter(false, pump.sink());
                 replay.feed(rest, 0, rest.length);
@@ -80,34 +90,74 @@ final class LogReconciler {
     }
 
     /**
+     * Podman 4.3 returns the tail of a log whose lines conmon split into partial records with some
+     * line breaks moved (seen here: "…199947 …199948 …\n…\n"), while its whole copy is right. So
+     * the end is compared without line breaks: the bytes still have to be the same, in order.
+     */
+    static boolean endsWith(ByteTail streamed, byte[] engineTail) {
+        byte[] ours = withoutLineBreaks(streamed.bytes());
+        byte[] theirs = withoutLineBreaks(engineTail);
+        if (theirs.length > ours.length) {
+            // A tail longer than what we keep: compare what we keep, if the stream was that long.
+            return streamed.full() && Arrays.equals(ours, 0, ours.length, theirs, theirs.length - ours.length, theirs.length);
+        }
+        return Arrays.equals(ours, ours.length - theirs.length, ours.length, theirs, 0, theirs.length);
+    }
+
+    private static byte[] withoutLineBreaks(byte[] bytes) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length);
+        for (byte b : bytes) {
+            if (b != '\n') {
+                out.write(b);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** The engine's last lines, per stream. */
+    private record EngineTail(byte[] out, byte[] err) {
+        boolean same(EngineTail other) {
+            return Arrays.equals(out, other.out) && Arrays.equals(err, other.err);
+        }
+    }
+
+    /**
      * Podman reports a container as exited before conmon has written all its output to the log
      * file. Wait until the end of the engine's log stops moving.
      */
-    private void settledTail(String id) {
-        byte[] previous = readLogs(id, RECONCILE_TAIL);
+    private EngineTail settledTail(String id) throws IOException {
+        EngineTail previous = readTail(id);
         for (int i = 0; i < SETTLE_POLLS; i++) {
             try {
                 Thread.sleep(SETTLE_INTERVAL_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                return previous;
             }
-            byte[] now = readLogs(id, RECONCILE_TAIL);
-            if (Arrays.equals(now, previous)) {
-                return;
+            EngineTail now = readTail(id);
+            if (now.same(previous)) {
+                return now;
             }
             previous = now;
         }
+        return previous;
     }
 
-    private byte[] readLogs(String id, int tail) {
+    private EngineTail readTail(String id) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        readLogs(id, tail, out);
-        return out.toByteArray();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        if (!readLogs(id, RECONCILE_TAIL, (stderr, data) -> (stderr ? err : out).write(data))) {
+            throw new IOException("the engine did not send the end of its log in time");
+        }
+        return new EngineTail(out.toByteArray(), err.toByteArray());
+    }
+
+    private interface FrameWriter {
+        void write(boolean stderr, byte[] data) throws IOException;
     }
 
     /** True when the engine sent the whole answer within the time allowed. */
-    private boolean readLogs(String id, int tail, OutputStream out) {
+    private boolean readLogs(String id, int tail, FrameWriter out) {
         var cmd = client.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(false);
         if (tail >= 0) {
             cmd = cmd.withTail(tail);
@@ -116,7 +166,7 @@ final class LogReconciler {
             @Override
             public void onNext(Frame frame) {
                 try {
-                    out.write(frame.getPayload());
+                    out.write(frame.getStreamType() == StreamType.STDERR, frame.getPayload());
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.exprun.core.ExpLog;
 import dev.exprun.record.RunId;
+import dev.exprun.testing.CapturingLog;
 import dev.exprun.testing.TestEngine;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,7 +41,7 @@ class ContainerRunnerEngineTest {
         engine.close();
     }
 
-    private record Ran(ContainerOutcome outcome, List<String> lines, Path log, String runId) {
+    private record Ran(ContainerOutcome outcome, List<String> lines, Path log, String runId, List<String> runnerLog) {
     }
 
     private Ran run(Duration timeout, String... command) {
@@ -55,7 +56,7 @@ class ContainerRunnerEngineTest {
             ContainerOutcome outcome = new ContainerRunner(engine, runnerLog)
                     .run(spec, log, (err, line) -> lines.add((err ? "E " : "O ") + line), timeout, guard);
             assertEquals(List.of(), TestEngine.containersLabelled(ContainerLabels.RUN_ID + "=" + runId), "container removed");
-            return new Ran(outcome, lines, log, runId);
+            return new Ran(outcome, lines, log, runId, runnerLog.lines());
         }
     }
 
@@ -82,12 +83,12 @@ class ContainerRunnerEngineTest {
         assertEquals(200_000, raw.size());
         assertEquals("1", raw.get(0));
         assertEquals("200000", raw.get(199_999));
-        // The build log shows every line; after a gap in the engine's live stream some are shown twice.
-        java.util.Set<String> shown = new java.util.HashSet<>(ran.lines());
+        // The live stream is an attach made before the start: every line shown once, in order, no replay.
+        assertEquals(200_000, ran.lines().size());
         for (int i = 1; i <= 200_000; i++) {
-            assertTrue(shown.contains("O " + i), "line " + i + " shown");
+            assertEquals("O " + i, ran.lines().get(i - 1));
         }
-        assertEquals("O 200000", ran.lines().get(ran.lines().size() - 1));
+        assertEquals(List.of(), ran.runnerLog().stream().filter(l -> l.startsWith("WARN")).toList());
     }
 
     @Test
@@ -114,6 +115,83 @@ class ContainerRunnerEngineTest {
         Ran ran = run(null, "sh", "-c", "echo A=$A");
         assertEquals(List.of("O A=1"), ran.lines());
         assertEquals("A=1\n", new String(readQuietly(ran.log()), StandardCharsets.UTF_8));
+    }
+
+    /** A finished container whose output the test reads itself, as if the live stream had lost parts of it. */
+    private String finishedContainer(String script) throws InterruptedException {
+        String runId = RunId.next(Instant.now());
+        String id = engine.client().createContainerCmd(tiny.imageId()).withName("exp-test-" + runId).withCmd("sh", "-c", script)
+                .withLabels(ContainerRunner.labels(runId, "test:runner", null, BuildIdentity.current())).exec().getId();
+        engine.client().startContainerCmd(id).exec();
+        engine.client().waitContainerCmd(id).start().awaitStatusCode();
+        return id;
+    }
+
+    private record Reconciled(String raw, List<String> lines, CapturingLog log) {
+    }
+
+    /** Feeds {@code streamed} to a pump as the live stream, ends it cleanly, and reconciles. */
+    private Reconciled reconcile(String id, String streamed) throws Exception {
+        Path raw = dir.resolve(id + ".log");
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        CapturingLog log = new CapturingLog();
+        LogPump pump = new LogPump(raw, (err, line) -> lines.add(line), 10);
+        byte[] bytes = streamed.getBytes(StandardCharsets.UTF_8);
+        pump.accept(false, bytes, 0, bytes.length);
+        pump.onComplete();
+        try {
+            new LogReconciler(engine.client(), log).reconcile(id, raw, pump);
+            pump.finish();
+        } finally {
+            ContainerRunner.removeQuietly(engine.client(), id);
+        }
+        return new Reconciled(Files.readString(raw), lines, log);
+    }
+
+    @Test
+    void aLiveLogThatLostItsEndGetsItFromTheEnginesCopy() throws Exception {
+        String id = finishedContainer("seq 1 100");
+        StringBuilder first = new StringBuilder();
+        for (int i = 1; i <= 40; i++) {
+            first.append(i).append('\n');
+        }
+        Reconciled r = reconcile(id, first.toString());
+        assertEquals(100, r.raw().lines().count());
+        assertTrue(r.raw().endsWith("99\n100\n"));
+        assertEquals(100, r.lines().size());
+        assertTrue(r.log().contains("WARN The live log missed the last "), r.log().lines().toString());
+    }
+
+    @Test
+    void aLiveLogWithAGapIsReplacedByTheEnginesCopyFromTheGapOn() throws Exception {
+        String id = finishedContainer("seq 1 100");
+        StringBuilder gap = new StringBuilder();
+        for (int i = 1; i <= 100; i++) {
+            if (i != 50) {
+                gap.append(i).append('\n');
+            }
+        }
+        Reconciled r = reconcile(id, gap.toString());
+        assertEquals(java.util.stream.IntStream.rangeClosed(1, 100).mapToObj(Integer::toString).toList(), r.raw().lines().toList());
+        assertTrue(r.log().contains("WARN The live log differs from the engine's copy after byte 139 of 292"), r.log().lines().toString());
+        assertEquals("50", r.lines().get(99), "shown again from the gap on");
+    }
+
+    @Test
+    void aCompleteLiveLogIsNotReadAgain() throws Exception {
+        String id = finishedContainer("seq 1 100; echo oops >&2");
+        StringBuilder all = new StringBuilder();
+        for (int i = 1; i <= 100; i++) {
+            all.append(i).append('\n');
+        }
+        Reconciled r = reconcile(id, all.toString());
+        // The stderr line never reached this pump: its tail differs, so the whole copy is read.
+        assertTrue(r.log().contains("DEBUG Checking the whole log against the engine's copy"), r.log().lines().toString());
+
+        String again = finishedContainer("seq 1 100");
+        Reconciled complete = reconcile(again, all.toString());
+        assertEquals(List.of(), complete.log().lines());
+        assertEquals(all.toString(), complete.raw());
     }
 
     private static byte[] readQuietly(Path p) {
