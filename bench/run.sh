@@ -8,7 +8,7 @@
 # machine; the ratios are what to compare. Not part of the test suite or of CI.
 #
 # --quick: smaller inputs and fewer runs (under 10 minutes). Cases: overhead git logs artifacts history
-# metrics-log release-goals (default: all of them).
+# metrics-log release-goals jmh (default: all of them).
 #
 # A case script reads BENCH_ROOT (repo root), BENCH_WORK (its own scratch dir), BENCH_OUT (where it
 # writes <case>.md) and BENCH_QUICK (1 or 0), and fails (non-zero) rather than report a wrong number.
@@ -24,7 +24,7 @@ for arg in "$@"; do
        cases+=("$arg") ;;
   esac
 done
-((${#cases[@]})) || cases=(overhead git logs artifacts history metrics-log release-goals)
+((${#cases[@]})) || cases=(overhead git logs artifacts history metrics-log release-goals jmh)
 
 "$root/scripts/test-engine.sh" >/dev/null
 # shellcheck disable=SC1091

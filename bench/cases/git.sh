@@ -13,12 +13,12 @@
 # Env: BENCH_ROOT (repo root), BENCH_WORK (scratch), BENCH_OUT (git.md goes there),
 #      BENCH_QUICK (1: 1,000 and 20,000 files, 2 runs; 0: 1,000, 50,000 and 200,000 files, 10 runs).
 #      Optional: BENCH_GIT_SIZES (space-separated, overrides), BENCH_GIT_INPROCESS (1 = also run
-#      ResolveBenchmark's full in-process mode per size for warm/cold figures; default 1).
+#      ResolveBenchmark's full in-process mode per size for warm/cold figures; default 1, 0 in quick mode).
 set -euo pipefail
 
 : "${BENCH_ROOT:?}" "${BENCH_WORK:?}" "${BENCH_OUT:?}"
 BENCH_QUICK="${BENCH_QUICK:-0}"
-BENCH_GIT_INPROCESS="${BENCH_GIT_INPROCESS:-1}"
+BENCH_GIT_INPROCESS="${BENCH_GIT_INPROCESS:-$((1 - BENCH_QUICK))}"  # quick: the jmh case has the warm in-process figures
 GCID_VERSION=9.0.1
 
 if [[ "$BENCH_QUICK" == 1 ]]; then

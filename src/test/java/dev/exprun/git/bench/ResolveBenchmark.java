@@ -109,7 +109,7 @@ public final class ResolveBenchmark {
         return String.join(java.io.File.pathSeparator, entries);
     }
 
-    private static void generate(Path repo, int files) throws Exception {
+    static void generate(Path repo, int files) throws Exception {
         System.out.println("generating " + files + " files in " + repo);
         Files.createDirectories(repo);
         run(repo, "git", "init", "-q", "-b", "main");
@@ -126,7 +126,7 @@ public final class ResolveBenchmark {
         run(repo, "git", "-c", "user.name=bench", "-c", "user.email=bench@example.com", "tag", "-a", "-m", "v1", "v1");
     }
 
-    private static String run(Path dir, String... command) throws IOException, InterruptedException {
+    static String run(Path dir, String... command) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(command));
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

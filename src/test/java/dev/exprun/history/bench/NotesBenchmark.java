@@ -86,7 +86,7 @@ public final class NotesBenchmark {
     }
 
     /** 2,000 commits in one git fast-import stream, each changing one file; returns their ids oldest first. */
-    private static List<String> fastImport(Path dir, int commits) throws Exception {
+    static List<String> fastImport(Path dir, int commits) throws Exception {
         Files.createDirectories(dir);
         git(dir, "init", "-q", "-b", "main");
         StringBuilder stream = new StringBuilder();
@@ -112,7 +112,7 @@ public final class NotesBenchmark {
     }
 
     /** The notes tree in one go: one commit on RunNotes.REF, as if every run had been appended. */
-    private static void writeNotes(Repository repo, List<String> ids, int perCommit) throws IOException {
+    static void writeNotes(Repository repo, List<String> ids, int perCommit) throws IOException {
         NoteMap map = NoteMap.newEmptyMap();
         try (ObjectInserter inserter = repo.newObjectInserter()) {
             int n = 0;
@@ -165,7 +165,7 @@ public final class NotesBenchmark {
         return run(dir, "git", "log", "--notes=exprun", "--oneline").lines().filter(l -> l.contains("\"runId\"")).count();
     }
 
-    private static void git(Path dir, String... args) throws Exception {
+    static void git(Path dir, String... args) throws Exception {
         String[] command = new String[args.length + 1];
         command[0] = "git";
         System.arraycopy(args, 0, command, 1, args.length);
@@ -174,7 +174,7 @@ public final class NotesBenchmark {
         check(p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0, String.join(" ", command) + " failed");
     }
 
-    private static String run(Path dir, String... command) throws Exception {
+    static String run(Path dir, String... command) throws Exception {
         Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         check(p.waitFor() == 0, String.join(" ", command) + " failed: " + out);
