@@ -11,7 +11,8 @@
 #     Maven-start baseline, on a minimal pom kept outside the repository (dotGitDirectory points in).
 #
 # Env: BENCH_ROOT (repo root), BENCH_WORK (scratch), BENCH_OUT (git.md goes there),
-#      BENCH_QUICK (1: 1,000 and 20,000 files, 2 runs; 0: 1,000, 50,000 and 200,000 files, 10 runs).
+#      BENCH_QUICK (1: 1,000 and 20,000 files, dirty only, 2 runs; 0: 1,000, 50,000 and 200,000 files,
+#      clean and dirty, 5 runs).
 #      Optional: BENCH_GIT_SIZES (space-separated, overrides), BENCH_GIT_INPROCESS (1 = also run
 #      ResolveBenchmark's full in-process mode per size for warm/cold figures; default 1, 0 in quick mode).
 set -euo pipefail
@@ -24,10 +25,12 @@ GCID_VERSION=9.0.1
 if [[ "$BENCH_QUICK" == 1 ]]; then
     # Quick mode keeps every row but fewer and smaller repositories (the Maven rows cost 3-4 s a run).
     SIZES=(${BENCH_GIT_SIZES:-1000 20000})
+    STATES=(dirty)
     WARMUP=1; RUNS=2; INPROC_ITER=5
 else
     SIZES=(${BENCH_GIT_SIZES:-1000 50000 200000})
-    WARMUP=2; RUNS=10; INPROC_ITER=15
+    STATES=(clean dirty)
+    WARMUP=1; RUNS=5; INPROC_ITER=10
 fi
 
 mkdir -p "$BENCH_WORK" "$BENCH_OUT"
@@ -185,7 +188,7 @@ check_gcid() { # pom expected-dirty native
 {
     echo "## Git provenance at scale"
     echo
-    echo "Generated repositories (one commit, annotated tag \`v1\`, 50 files per leaf directory), clean and"
+    echo "Generated repositories (one commit, annotated tag \`v1\`, 50 files per leaf directory), $([[ ${#STATES[@]} == 2 ]] && echo "clean and")"
     echo "with 10 modified + 10 untracked files. hyperfine, $WARMUP warm-up(s) + $RUNS runs per command;"
     echo "machine: $(nproc) CPUs, $(git --version), $(java -version 2>&1 | head -1)."
     echo
@@ -221,7 +224,7 @@ for size in "${SIZES[@]}"; do
         git -C "$repo" update-index -q --refresh
     fi
 
-    for state in clean dirty; do
+    for state in "${STATES[@]}"; do
         if [[ "$state" == dirty ]]; then
             make_dirty "$repo"
             expected=20; label="10 modified + 10 untracked"; dirtyflag=true
@@ -276,7 +279,7 @@ done
     echo "| Files | State | ours | ours − JVM | native git | ours / native |"
     echo "|---:|---|---:|---:|---:|---:|"
     for size in "${SIZES[@]}"; do
-        for state in clean dirty; do
+        for state in "${STATES[@]}"; do
             o=${MED_OURS[$size-$state]}; n=${MED_NATIVE[$size-$state]}; j=${MED_JVM[$size-$state]}
             python3 -c "import sys; o,n,j=map(float,sys.argv[3:]); print('| %s | %s | %.3f | %.3f | %.3f | %.2fx |' % (format(int(sys.argv[1]), ','), sys.argv[2], o, o-j, n, o/n))" \
                 "$size" "$state" "$o" "$n" "$j"

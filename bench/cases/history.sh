@@ -4,7 +4,8 @@
 # alongside to show what the goal adds. Contract: see bench/run.sh.
 set -euo pipefail
 cd "$BENCH_ROOT"
-runs=$([[ "$BENCH_QUICK" == 1 ]] && echo 3 || echo 10)
+runs=$([[ "$BENCH_QUICK" == 1 ]] && echo 3 || echo 5)
+warmup=$([[ "$BENCH_QUICK" == 1 ]] && echo 1 || echo 2)
 ./mvnw -o -q test-compile dependency:build-classpath -Dmdep.outputFile="$BENCH_WORK/cp.txt" >/dev/null
 version=$(./mvnw -o -q help:evaluate -Dexpression=project.version -DforceStdout)
 # Builds the repository (git fast-import, one notes tree) and prints the in-process readAll() figures.
@@ -21,7 +22,7 @@ cat > pom.xml <<POM
 </project>
 POM
 mvn="$BENCH_ROOT/mvnw -o -q"
-hyperfine -N -w 2 -r "$runs" --export-json "$BENCH_WORK/history.json" \
+hyperfine -N -w "$warmup" -r "$runs" --export-json "$BENCH_WORK/history.json" \
   -n 'git log --notes=exprun --oneline' 'git log --notes=exprun --oneline' \
   -n 'mvn validate (Maven start)' "$mvn validate" \
   -n 'mvn exp:history' "$mvn exp:history -Dexp.format=csv" \

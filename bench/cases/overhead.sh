@@ -13,7 +13,7 @@ if [ -f /run/exp-test-engine.env ] && [ -z "${DOCKER_HOST:-}" ]; then . /run/exp
 export DOCKER_HOST=${DOCKER_HOST:-unix:///var/run/docker.sock}
 image=localhost/exp-test/tiny:1
 f8_version=0.49.0
-if [ "$quick" = 1 ]; then warmup=1; runs=5; else warmup=3; runs=20; fi
+if [ "$quick" = 1 ]; then warmup=1; runs=3; else warmup=2; runs=10; fi
 mvn="$BENCH_ROOT/mvnw -o -q"
 version=$(cd "$BENCH_ROOT" && sed -n 's:^  <version>\(.*\)</version>$:\1:p' pom.xml | head -1)
 mkdir -p "$BENCH_OUT"
