@@ -24,7 +24,8 @@ jmh() { # result-file args...
 jmh "$BENCH_WORK/git.json" 'dev.exprun.git.bench.ResolveJmh' -p files="$files" "${opts[@]}"
 jmh "$BENCH_WORK/notes.json" 'dev.exprun.history.bench.NotesJmh' "${opts[@]}"
 jmh "$BENCH_WORK/hash.json" 'dev.exprun.artifacts.bench.HashJmh' -p mib="$mib" "${hash_opts[@]}"
-quick=$([[ "$BENCH_QUICK" == 1 ]] && echo " --quick")
+quick=""
+if [[ "$BENCH_QUICK" == 1 ]]; then quick=" --quick"; fi
 {
   python3 bench/lib/jmh_report.py --title "In process (JMH): git provenance" --aim-ratio 1.5 \
     --note "One modified file; ours also writes the full patch. The peer is two git processes per operation, so its figure includes starting two processes." \
