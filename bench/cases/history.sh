@@ -22,11 +22,13 @@ cat > pom.xml <<POM
 </project>
 POM
 mvn="$BENCH_ROOT/mvnw -o -q"
-hyperfine -N -w "$warmup" -r "$runs" --export-json "$BENCH_WORK/history.json" \
-  -n 'git log --notes=exprun --oneline' 'git log --notes=exprun --oneline' \
-  -n 'mvn validate (Maven start)' "$mvn validate" \
-  -n 'mvn exp:history' "$mvn exp:history -Dexp.format=csv" \
-  -n 'mvn exp:history -Dexp.all=true' "$mvn exp:history -Dexp.all=true -Dexp.format=csv" >/dev/null
+rows=(-n 'git log --notes=exprun --oneline' 'git log --notes=exprun --oneline'
+      -n 'mvn validate (Maven start)' "$mvn validate"
+      -n 'mvn exp:history' "$mvn exp:history -Dexp.format=csv")
+if [[ "$BENCH_QUICK" != 1 ]]; then
+  rows+=(-n 'mvn exp:history -Dexp.all=true' "$mvn exp:history -Dexp.all=true -Dexp.format=csv")
+fi
+hyperfine -N -w "$warmup" -r "$runs" --export-json "$BENCH_WORK/history.json" "${rows[@]}" >/dev/null
 added=$(python3 -c "
 import json, statistics
 r = {x['command']: statistics.median(x['times']) for x in json.load(open('$BENCH_WORK/history.json'))['results']}

@@ -12,7 +12,7 @@ cd "$BENCH_ROOT"
 ./mvnw -o -q test-compile dependency:build-classpath -Dmdep.outputFile="$BENCH_WORK/cp.txt" >/dev/null
 cp="target/test-classes:target/classes:$(cat "$BENCH_WORK/cp.txt")"
 if [[ "$BENCH_QUICK" == 1 ]]; then
-  files=1000,20000; mib=256; opts=(-f 1 -wi 2 -w 1s -i 3 -r 1s); hash_opts=("${opts[@]}")
+  files=1000,20000; mib=256; opts=(-f 1 -wi 1 -w 1s -i 3 -r 1s); hash_opts=("${opts[@]}")
 else
   # A 2 GiB sha256sum takes seconds per operation: fewer iterations there.
   files=1000,50000,200000; mib=2048; opts=(-f 1 -wi 5 -w 2s -i 10 -r 2s); hash_opts=(-f 1 -wi 2 -w 1s -i 5 -r 1s)

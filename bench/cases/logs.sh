@@ -13,7 +13,7 @@ quick=${BENCH_QUICK:-0}
 if [ -f /run/exp-test-engine.env ] && [ -z "${DOCKER_HOST:-}" ]; then . /run/exp-test-engine.env; fi
 export DOCKER_HOST=${DOCKER_HOST:-unix:///var/run/docker.sock}
 image=localhost/exp-test/tiny:1
-if [ "$quick" = 1 ]; then lines=200000; warmup=1; runs=5; else lines=1000000; warmup=1; runs=5; fi
+if [ "$quick" = 1 ]; then lines=200000; warmup=1; runs=3; else lines=1000000; warmup=1; runs=5; fi
 mvn="$BENCH_ROOT/mvnw -o -q"
 version=$(cd "$BENCH_ROOT" && sed -n 's:^  <version>\(.*\)</version>$:\1:p' pom.xml | head -1)
 mkdir -p "$BENCH_OUT"

@@ -4,7 +4,7 @@
 # and the tiny image. Contract: see bench/run.sh.
 set -euo pipefail
 root=$BENCH_ROOT
-runs=$([[ "$BENCH_QUICK" == 1 ]] && echo 5 || echo 10)
+runs=$([[ "$BENCH_QUICK" == 1 ]] && echo 3 || echo 10)
 version=$("$root/mvnw" -o -q -f "$root/pom.xml" help:evaluate -Dexpression=project.version -DforceStdout)
 cp -r "$root/src/it/release-profile" "$BENCH_WORK/p"
 sed -i -e 's/@project.groupId@/dev.exprun/' -e 's/@project.artifactId@/exp-maven-plugin/' -e "s/@project.version@/$version/" "$BENCH_WORK/p/pom.xml"

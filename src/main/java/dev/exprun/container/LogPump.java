@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
  * safe), lines to the build log, and the last lines kept for failure messages.
  */
 final class LogPump extends ResultCallback.Adapter<Frame> {
+    /** Kept per stream for the end check: more than the engine's 64-line tail of usual lines. */
+    static final int TAIL_BYTES = 64 * 1024;
     private final OutputStream raw;
     private final LogLineSink sink;
     private final LineSplitter out;
@@ -36,7 +38,6 @@ final class LogPump extends ResultCallback.Adapter<Frame> {
     /** Per stream, because the engine's copy may interleave stdout and stderr differently. */
     private final ByteTail outTail = new ByteTail(TAIL_BYTES);
     private final ByteTail errTail = new ByteTail(TAIL_BYTES);
-    static final int TAIL_BYTES = 64 * 1024;
     private volatile long lastFrameNanos = System.nanoTime();
 
     LogPump(Path rawLog, LogLineSink sink, int tailSize) {
