@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$BENCH_ROOT"
 big_mib=$([[ "$BENCH_QUICK" == 1 ]] && echo 512 || echo 2048)
 runs=$([[ "$BENCH_QUICK" == 1 ]] && echo 3 || echo 7)
-./mvnw -o -q test-compile dependency:build-classpath -Dmdep.outputFile="$BENCH_WORK/cp.txt" >/dev/null
-cp="target/test-classes:target/classes:$(cat "$BENCH_WORK/cp.txt")"
+# shellcheck source=bench/lib/classpath.sh
+. "$BENCH_ROOT/bench/lib/classpath.sh"
+cp=$(bench_classpath "$BENCH_ROOT" "$BENCH_WORK")
 small="$BENCH_WORK/small.pt"
 big="$BENCH_WORK/big.pt"
 head -c $((64 << 20)) /dev/urandom > "$small"

@@ -46,13 +46,9 @@ log() { echo "[git.sh] $*" >&2; }
 # states. GitOnce makes the same resolve() call (same resolver, same build dir and patch file) and
 # checks the change count it was told to expect instead.
 log "building class path"
-goals=(test-compile dependency:build-classpath)
-marker="$ROOT/target/test-classes/dev/exprun/git/bench/ResolveBenchmark.class"
-if [[ -f "$marker" && -z "$(find "$ROOT/src" "$ROOT/pom.xml" -newer "$marker" -print -quit)" ]]; then
-    goals=(dependency:build-classpath) # compiled classes are up to date
-fi
-(cd "$ROOT" && "$MVN" -o -q "${goals[@]}" -Dmdep.outputFile="$WORK/cp.txt")
-CP="$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$WORK/cp.txt")"
+# shellcheck source=bench/lib/classpath.sh
+. "$ROOT/bench/lib/classpath.sh"
+CP=$(bench_classpath "$ROOT" "$WORK")
 SHIM="$WORK/shim"
 mkdir -p "$SHIM/src"
 cat > "$SHIM/src/GitOnce.java" <<'EOF'

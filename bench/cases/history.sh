@@ -6,10 +6,12 @@ set -euo pipefail
 cd "$BENCH_ROOT"
 runs=$([[ "$BENCH_QUICK" == 1 ]] && echo 3 || echo 5)
 warmup=$([[ "$BENCH_QUICK" == 1 ]] && echo 1 || echo 2)
-./mvnw -o -q test-compile dependency:build-classpath -Dmdep.outputFile="$BENCH_WORK/cp.txt" >/dev/null
+# shellcheck source=bench/lib/classpath.sh
+. "$BENCH_ROOT/bench/lib/classpath.sh"
+cp=$(bench_classpath "$BENCH_ROOT" "$BENCH_WORK")
 version=$(./mvnw -o -q help:evaluate -Dexpression=project.version -DforceStdout)
 # Builds the repository (git fast-import, one notes tree) and prints the in-process readAll() figures.
-inproc=$(java -cp "target/test-classes:target/classes:$(cat "$BENCH_WORK/cp.txt")" dev.exprun.history.bench.NotesBenchmark \
+inproc=$(java -cp "$cp" dev.exprun.history.bench.NotesBenchmark \
   "$BENCH_WORK/repo" 2000 5 5 2>/dev/null | grep -E 'readAll|built')
 cd "$BENCH_WORK/repo"
 cat > pom.xml <<POM

@@ -9,8 +9,9 @@
 # Contract: see bench/run.sh.
 set -euo pipefail
 cd "$BENCH_ROOT"
-./mvnw -o -q test-compile dependency:build-classpath -Dmdep.outputFile="$BENCH_WORK/cp.txt" >/dev/null
-cp="target/test-classes:target/classes:$(cat "$BENCH_WORK/cp.txt")"
+# shellcheck source=bench/lib/classpath.sh
+. "$BENCH_ROOT/bench/lib/classpath.sh"
+cp=$(bench_classpath "$BENCH_ROOT" "$BENCH_WORK")
 if [[ "$BENCH_QUICK" == 1 ]]; then
   files=1000,20000; mib=256; opts=(-f 1 -wi 1 -w 1s -i 3 -r 1s); hash_opts=("${opts[@]}")
 else

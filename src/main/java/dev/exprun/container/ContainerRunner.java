@@ -83,16 +83,20 @@ public final class ContainerRunner {
      */
     private void attach(String id, LogPump pump) {
         engine.client().attachContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true).withLogs(false).exec(pump);
+        boolean attached;
         try {
-            if (!pump.awaitAttached(ATTACH_TIMEOUT_MILLIS)) {
-                throw new ExpError("The engine did not attach to the container's output within " + ATTACH_TIMEOUT_MILLIS / 1000 + " s",
-                        "check that the engine at " + engine.host() + " is responsive (docker info)");
-            }
-        } catch (IllegalStateException e) {
-            throw new ExpError("The engine refused to attach to the container's output: " + e.getMessage(),
-                    "check that the engine at " + engine.host() + " supports attaching (docker attach)", e);
+            attached = pump.awaitAttached(ATTACH_TIMEOUT_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return;
+        }
+        if (pump.error() != null) {
+            throw new ExpError("The engine refused to attach to the container's output: " + EngineConnection.rootMessage(pump.error()),
+                    "check that the engine at " + engine.host() + " supports attaching (docker attach)", pump.error());
+        }
+        if (!attached) {
+            throw new ExpError("The engine did not attach to the container's output within " + ATTACH_TIMEOUT_MILLIS / 1000 + " s",
+                    "check that the engine at " + engine.host() + " is responsive (docker info)");
         }
     }
 

@@ -54,17 +54,18 @@ final class LineSplitter {
     }
 
     private void emitDirect(byte[] data, int offset, int length) {
+        sink.line(stderr, text(data, offset, length));
+    }
+
+    /** One line's text: UTF-8, without a trailing carriage return. */
+    private static String text(byte[] data, int offset, int length) {
         int len = length > 0 && data[offset + length - 1] == '\r' ? length - 1 : length;
-        sink.line(stderr, new String(data, offset, len, StandardCharsets.UTF_8));
+        return new String(data, offset, len, StandardCharsets.UTF_8);
     }
 
     private void emit() {
         byte[] bytes = current.toByteArray();
-        int len = bytes.length;
-        if (len > 0 && bytes[len - 1] == '\r') {
-            len--;
-        }
-        String text = new String(bytes, 0, len, StandardCharsets.UTF_8);
+        String text = text(bytes, 0, bytes.length);
         if (cutBytes > 0) {
             text += " [... " + cutBytes + " more bytes in the raw log]";
         }

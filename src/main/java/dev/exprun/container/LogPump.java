@@ -91,14 +91,15 @@ final class LogPump extends ResultCallback.Adapter<Frame> {
 
     /**
      * Waits until the engine holds the stream open (so no output can be missed once the container
-     * starts). Throws the stream's error if it failed before that; false on timeout.
+     * starts) or the stream failed (see {@link #error()}); false on timeout.
      */
     boolean awaitAttached(long millis) throws InterruptedException {
-        boolean done = attached.await(millis, TimeUnit.MILLISECONDS);
-        if (streamError != null) {
-            throw new IllegalStateException(EngineConnection.rootMessage(streamError), streamError);
-        }
-        return done;
+        return attached.await(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Why the live stream failed; null while it has not. */
+    Throwable error() {
+        return streamError;
     }
 
     /** True when the engine closed the live stream at its end, not by an error or by us. */
