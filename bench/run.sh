@@ -8,7 +8,11 @@
 # machine; the ratios are what to compare. Not part of the test suite or of CI.
 #
 # --quick: smaller inputs and fewer runs (under 10 minutes). Cases: overhead git logs artifacts history
-# metrics-log release-goals jmh (default: all of them).
+# metrics-log release-goals jmh gpu-log (default: all of them). overhead runs on each engine the provisioning
+# started (Podman and Docker); BENCH_BASELINE_REF=<git ref> also measures the plugin as it was at that ref.
+# gpu-log needs a CUDA GPU and torch on the host, and says so instead of measuring when there is none; on a
+# GPU machine without an engine or Maven, run it alone: BENCH_ROOT=$PWD BENCH_WORK=$(mktemp -d) BENCH_OUT=$PWD
+# bash bench/cases/gpu-log.sh
 #
 # A case script reads BENCH_ROOT (repo root), BENCH_WORK (its own scratch dir), BENCH_OUT (where it
 # writes <case>.md) and BENCH_QUICK (1 or 0), and fails (non-zero) rather than report a wrong number.
@@ -19,12 +23,12 @@ cases=()
 for arg in "$@"; do
   case $arg in
     --quick) quick=1 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) [[ -f "$root/bench/cases/$arg.sh" ]] || { echo "bench: no case '$arg' (have: $(ls "$root/bench/cases" | sed 's/\.sh$//' | tr '\n' ' '))" >&2; exit 2; }
        cases+=("$arg") ;;
   esac
 done
-((${#cases[@]})) || cases=(overhead git logs artifacts history metrics-log release-goals jmh)
+((${#cases[@]})) || cases=(overhead git logs artifacts history metrics-log release-goals jmh gpu-log)
 
 "$root/scripts/test-engine.sh" >/dev/null
 # shellcheck disable=SC1091

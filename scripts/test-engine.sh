@@ -1,40 +1,88 @@
 #!/usr/bin/env bash
-# Provision a real container engine, two local registries and the test images that
-# exp-maven-plugin's integration tests use, on a bare Debian 12 machine (run as root).
+# Provision, next to each other, the two container engines, the two local registries and the
+# test images that exp-maven-plugin's tests use, on a Debian 12 machine (run as root); or, with
+# --down, stop and remove all of it.
 #
-#   eval "$(scripts/test-engine.sh)"      # or: source /run/exp-test-engine.env afterwards
+#   eval "$(scripts/test-engine.sh)"                    # both engines (default)
+#   eval "$(scripts/test-engine.sh --engines podman)"   # Podman only (the quickstart)
+#   scripts/test-engine.sh --down                       # stop and remove everything below
+#   . /run/exp-test-engine.env                          # the same exports, in a later shell
 #
-# Engine: an existing Docker engine when DOCKER_HOST is set and answers (and is not our
-# Podman socket); otherwise Podman serving the Docker Engine API on
-# unix:///run/exp-podman.sock (runc runtime, lowered ulimits: the sandbox lacks
-# CAP_SYS_RESOURCE and crun cannot handle its hybrid cgroups).
+# ---------------------------------------------------------------------------------------------
+# What a provisioning run leaves running, and where (sizes after a run with both engines):
+#
+#   Podman's Docker API   unix:///run/podman/podman.sock   (Podman 4.3.1, Docker API 1.41)
+#     `podman system service --time=0`, pid in /run/exp-podman.pid, log /var/log/exp-podman.log.
+#     Its configuration comes through its environment, not the machine's files:
+#     CONTAINERS_CONF=/etc/exp-test/containers.conf (runc, lowered ulimits) and
+#     CONTAINERS_REGISTRIES_CONF=/etc/exp-test/registries.conf (the local registries, insecure).
+#     Images in the machine's default Podman storage, /var/lib/containers/storage (1.3 GB).
+#   Docker Engine         unix:///run/exp-docker.sock      (Debian's docker.io 20.10.24, API 1.41)
+#     `dockerd` with its own containerd, pid in /run/exp-docker.pid, log /var/log/exp-docker.log,
+#     config /etc/exp-test/docker-daemon.json, data root /var/lib/exp-docker (1.3 GB), exec root
+#     /run/exp-docker, its own bridge exp-docker0 (172.31.252.1/24), no iptables rules. Never on
+#     /var/run/docker.sock; the docker.io package's own service is not started.
+#   Registry              http://127.0.0.1:5000   no auth: 127.0.0.1:5000/exp-test/tiny:1
+#   Registry              http://127.0.0.1:5001   htpasswd (exp-user / exp-secret-pw):
+#                                                 127.0.0.1:5001/exp-test/private:1
+#     `docker-registry serve`, pids in /run/exp-registry-500{0,1}.pid, logs
+#     /var/log/exp-registry-500{0,1}.log, storage /var/lib/exp-test (3 MB).
+#   Images in both engines: localhost/exp-test/tiny:1 (busybox, 2 MB) and
+#     localhost/exp-test/pytorch-cpu:1.13 (Debian bookworm + python3-torch, 1.3 GB), same image
+#     ids in both engines.
+#   Files: /etc/exp-test (configurations, htpasswd), /var/cache/exp-test (1.3 GB, the PyTorch
+#     rootfs tarball: the image is rebuilt from it without debootstrap), /run/exp-test-engine.env (the
+#     export lines), /var/log/exp-test-engine.log (this script's log), /run/exp-test-engine.lock.
+#   Nothing is started at boot (no systemd units): after a reboot, run the script again.
+#
+# `scripts/test-engine.sh --down` stops all of the above and removes it: our dockerd and its
+# containerd (with every container and image in its data root), the Podman service, both
+# registries, our images (and the containers made from them) in Podman's storage, every file and
+# directory named above, and the bridge. Podman's storage itself is reset only when nothing else
+# is left in it. Installed Debian packages stay installed.
+# ---------------------------------------------------------------------------------------------
 #
 # Images:     localhost/exp-test/tiny:1            busybox-static, every applet in /bin
 #             localhost/exp-test/pytorch-cpu:1.13  debootstrap bookworm + python3-torch
-# Registries: 127.0.0.1:5000  no auth       127.0.0.1:5000/exp-test/tiny:1
-#             127.0.0.1:5001  htpasswd auth 127.0.0.1:5001/exp-test/private:1
-#                             (user exp-user, password exp-secret-pw)
 #
-# Idempotent: every step checks first; a second run takes a few seconds. Background
-# services are fully detached (setsid/nohup) and survive this script and its caller.
-# Progress goes to stderr; stdout gets only the final `export DOCKER_HOST=...` line.
-# Command output goes to /var/log/exp-test-engine.log.
+# Idempotent: every step checks first; a second run takes a few seconds. Background services are
+# fully detached (setsid/nohup) and survive this script and its caller. Progress goes to stderr;
+# stdout gets only the final `export` lines. Command output goes to /var/log/exp-test-engine.log;
+# on failure the script names the step that failed and shows the end of that log.
 set -Eeuo pipefail
 
-# stdout is reserved for the final export line: keep it on fd 3, send everything else
-# to stderr so that `eval "$(scripts/test-engine.sh)"` stays clean.
+# stdout is reserved for the final export lines: keep it on fd 3, send everything else to stderr
+# so that `eval "$(scripts/test-engine.sh)"` stays clean.
 exec 3>&1 1>&2
 
-readonly SOCK=/run/exp-podman.sock
-readonly PODMAN_HOST="unix://${SOCK}"
+readonly PODMAN_SOCK=/run/podman/podman.sock
+readonly PODMAN_HOST="unix://${PODMAN_SOCK}"
 readonly PODMAN_PIDFILE=/run/exp-podman.pid
 readonly PODMAN_LOG=/var/log/exp-podman.log
+readonly OLD_PODMAN_SOCK=/run/exp-podman.sock # where older versions of this script served it
+
+readonly DOCKER_SOCK=/run/exp-docker.sock
+readonly DOCKER_URL="unix://${DOCKER_SOCK}"
+readonly DOCKER_DATA=/var/lib/exp-docker
+readonly DOCKER_EXEC=/run/exp-docker
+readonly DOCKER_PIDFILE=/run/exp-docker.pid
+readonly DOCKER_LOG=/var/log/exp-docker.log
+readonly DOCKER_BRIDGE=exp-docker0
+readonly DOCKER_BRIDGE_ADDR=172.31.252.1/24
+readonly DOCKER_BRIDGE_NET=172.31.252.0/24
+
 readonly ENV_FILE=/run/exp-test-engine.env
 readonly LOG=/var/log/exp-test-engine.log
 readonly LOCK=/run/exp-test-engine.lock
 readonly CACHE_DIR=/var/cache/exp-test
 readonly STATE_DIR=/var/lib/exp-test
 readonly CONF_DIR=/etc/exp-test
+readonly PODMAN_CONF=${CONF_DIR}/containers.conf
+readonly PODMAN_REGISTRIES_CONF=${CONF_DIR}/registries.conf
+readonly DOCKER_CONF=${CONF_DIR}/docker-daemon.json
+readonly HEADER='# written by exp-maven-plugin scripts/test-engine.sh'
+# written by older versions of this script; removed when they still carry our header
+readonly OLD_GLOBAL_FILES=(/etc/containers/containers.conf /etc/containers/registries.conf.d/exp-test.conf)
 
 readonly TINY_IMAGE=localhost/exp-test/tiny:1
 readonly TORCH_IMAGE=localhost/exp-test/pytorch-cpu:1.13
@@ -47,17 +95,34 @@ readonly REG_USER=exp-user
 readonly REG_PASSWORD=exp-secret-pw
 readonly REG_TINY="127.0.0.1:${REG_PORT}/exp-test/tiny:1"
 readonly REG_PRIVATE="127.0.0.1:${REG_AUTH_PORT}/exp-test/private:1"
+# image names that are ours, in any engine
+readonly OUR_IMAGE_NAMES='^(localhost|127[.]0[.]0[.]1:500[01]|localhost:500[01])/exp-test/'
 
 readonly IMAGE_PATH_ENV='PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+readonly APT_LOCK_WAIT=600
 
 export DEBIAN_FRONTEND=noninteractive
+# Every podman call of this script, and the service it starts, reads our files instead of the
+# machine's /etc/containers/containers.conf and /etc/containers/registries.conf.
+export CONTAINERS_CONF=$PODMAN_CONF CONTAINERS_REGISTRIES_CONF=$PODMAN_REGISTRIES_CONF
+# A caller's engine settings must not redirect this script's own docker and podman calls.
+unset CONTAINER_HOST CONTAINER_CONNECTION DOCKER_HOST DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH
+
 STEP="start"
 TMP_DIRS=()
 POLICY_RC_CREATED=""
+APT_UPDATED=""
 TINY_PUSHED=""
 LOG_START=0
+LOG_OPENED="" # set once this run writes to the log
+DOCKER_CLIENT_CONFIG=""
+ENGINES="podman,docker"
+ACTION=provision
 
-log() { echo "[test-engine] $*" >&2; }
+log() {
+  echo "[test-engine] $*" >&2
+  echo "[$(date -u +%T)] $*" >>"$LOG" 2>/dev/null || true
+}
 
 on_exit() {
   local rc=$?
@@ -68,7 +133,7 @@ on_exit() {
     rm -rf --one-file-system "$d" || true
   done
   if ((rc != 0)); then
-    if [[ -s "$LOG" ]]; then
+    if [[ -n "$LOG_OPENED" && -s "$LOG" ]]; then
       echo "----- last lines of ${LOG} (this run) -----" >&2
       tail -c +"$((LOG_START + 1))" "$LOG" 2>/dev/null | tail -n 25 >&2 || true
       echo "-----" >&2
@@ -79,7 +144,12 @@ on_exit() {
 }
 trap on_exit EXIT
 
-die() { echo "[test-engine] $*" >&2; exit 1; }
+die() { echo "[test-engine] ${STEP}: $*" >&2; exit 1; }
+
+usage() {
+  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2
+  echo "Options: --engines podman|docker|podman,docker (default: both)   --down   -h|--help" >&2
+}
 
 # Run a command with its output appended to the log.
 quiet() {
@@ -87,13 +157,25 @@ quiet() {
   "$@" >>"$LOG" 2>&1
 }
 
-# wait_until SECONDS CMD...: poll CMD until it succeeds; fail after SECONDS.
+# wait_until SECONDS CMD...: poll CMD every 0.1 s until it succeeds; fail after SECONDS.
 wait_until() {
   local limit=$1; shift
   local deadline=$((SECONDS + limit))
   until "$@"; do
     ((SECONDS < deadline)) || return 1
-    sleep 0.25
+    sleep 0.1
+  done
+}
+
+# wait_for_service PID SECONDS CMD...: like wait_until, but gives up at once (status 2) when
+# the process PID has died.
+wait_for_service() {
+  local pid=$1 limit=$2; shift 2
+  local deadline=$((SECONDS + limit))
+  until "$@"; do
+    kill -0 "$pid" 2>/dev/null || return 2
+    ((SECONDS < deadline)) || return 1
+    sleep 0.1
   done
 }
 
@@ -103,6 +185,13 @@ unmount_below() {
   # deepest mounts first
   awk -v d="$(realpath -m "$dir")/" 'index($2, d) == 1 {print $2}' /proc/self/mounts |
     sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+}
+
+# remove_tree DIR: unmount whatever is mounted below DIR, then remove it.
+remove_tree() {
+  [[ -e "$1" ]] || return 0
+  unmount_below "$1"
+  rm -rf --one-file-system "$1"
 }
 
 # write_if_changed FILE CONTENT: returns 0 when the file was (re)written, 1 when unchanged.
@@ -117,86 +206,147 @@ write_if_changed() {
   return 0
 }
 
+has_engine() { [[ ",${ENGINES}," == *",$1,"* ]]; }
+
+# ---------------------------------------------------------------------------------- packages
+
 pkg_installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q ' ok installed$'
 }
 
+# Pids that hold (fcntl) one of the dpkg/apt locks, from /proc/locks.
+apt_lock_holders() {
+  local f dev ino
+  for f in /var/lib/dpkg/lock-frontend /var/lib/dpkg/lock /var/lib/apt/lists/lock /var/cache/apt/archives/lock; do
+    [[ -e "$f" ]] || continue
+    read -r dev ino < <(stat -c '%d %i' "$f") || continue
+    # /proc/locks: "1: POSIX  ADVISORY  WRITE PID MAJ:MIN:INODE START END" (hex major/minor)
+    awk -v maj="$(printf '%02x' $(((dev >> 8) & 0xfff)))" \
+      -v min="$(printf '%02x' $(((dev & 0xff) | ((dev >> 12) & 0xfff00))))" -v ino="$ino" \
+      '$2 != "->" && $6 == maj ":" min ":" ino {print $5}' /proc/locks
+  done | sort -un
+}
+
+describe_pids() {
+  local pid out=()
+  for pid in "$@"; do
+    out+=("${pid} ($(tr '\0\n' '  ' <"/proc/${pid}/cmdline" 2>/dev/null | cut -c1-80 | sed 's/ *$//'))")
+  done
+  local IFS=,
+  echo "${out[*]}"
+}
+
+wait_for_apt_locks() {
+  local deadline=$((SECONDS + APT_LOCK_WAIT)) holders said=""
+  while holders=$(apt_lock_holders) && [[ -n "$holders" ]]; do
+    # shellcheck disable=SC2086
+    if [[ -z "$said" ]]; then
+      log "packages: waiting up to $((APT_LOCK_WAIT / 60)) min for the dpkg/apt lock, held by pid $(describe_pids $holders)"
+      said=1
+    fi
+    # shellcheck disable=SC2086
+    ((SECONDS < deadline)) ||
+      die "the dpkg/apt lock is still held after $((APT_LOCK_WAIT / 60)) min, by pid $(describe_pids $holders); run this again when that is done"
+    sleep 1
+  done
+  [[ -z "$said" ]] || log "packages: the dpkg/apt lock is free"
+}
+
+# apt_get ARGS...: apt-get with its output in the log, after waiting (up to APT_LOCK_WAIT s) for
+# the dpkg/apt locks; retried when it lost a race for one of them.
+apt_get() {
+  local deadline=$((SECONDS + APT_LOCK_WAIT)) out rc
+  out=$(mktemp /tmp/exp-apt.XXXXXX)
+  while :; do
+    wait_for_apt_locks
+    echo "+ apt-get $*" >>"$LOG"
+    rc=0
+    apt-get -o DPkg::Lock::Timeout="$APT_LOCK_WAIT" "$@" >"$out" 2>&1 || rc=$?
+    cat "$out" >>"$LOG"
+    if ((rc != 0)) && grep -q 'Could not get lock' "$out" && ((SECONDS < deadline)); then
+      sleep 1
+      continue
+    fi
+    rm -f "$out"
+    return "$rc"
+  done
+}
+
+# ensure_packages [--no-install-recommends] PACKAGE...
 ensure_packages() {
-  local missing=() p
+  local flags=() missing=() p started=$SECONDS
+  if [[ "${1:-}" == --no-install-recommends ]]; then flags+=("$1"); shift; fi
   for p in "$@"; do pkg_installed "$p" || missing+=("$p"); done
   if ((${#missing[@]} == 0)); then
     log "packages: reusing $*"
     return 0
   fi
   log "packages: installing ${missing[*]}"
-  # never let a package's maintainer script start its own service (docker-registry
-  # would grab port 5000 with its default config)
+  # never let a package's maintainer script start its own service (docker-registry would grab
+  # port 5000 with its default config; docker.io would start dockerd on /var/run/docker.sock)
   if [[ ! -e /usr/sbin/policy-rc.d ]]; then
     printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
     chmod 755 /usr/sbin/policy-rc.d
     POLICY_RC_CREATED=1
   fi
-  quiet apt-get -q update
-  quiet apt-get -q -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
-    install "${missing[@]}"
+  if [[ -z "$APT_UPDATED" ]]; then
+    apt_get -q update || die "apt-get update failed (see the log below)"
+    APT_UPDATED=1
+  fi
+  apt_get -q -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+    "${flags[@]+"${flags[@]}"}" install "${missing[@]}" ||
+    die "apt-get install ${missing[*]} failed (see the log below)"
   if [[ -n "$POLICY_RC_CREATED" ]]; then
     rm -f /usr/sbin/policy-rc.d
     POLICY_RC_CREATED=""
   fi
   for p in "${missing[@]}"; do pkg_installed "$p" || die "package ${p} did not install"; done
+  log "packages: installed in $((SECONDS - started)) s"
 }
 
-# cmdline_matches PID PROG STRING...: the process runs PROG (basename of argv[0]) and
-# its command line contains every STRING.
+# --------------------------------------------------------------------------------- processes
+
+# cmdline_matches PID PROG STRING...: the process runs PROG (basename of argv[0]; '*' for any)
+# and its command line contains every STRING.
 cmdline_matches() {
   local pid=$1 prog=$2; shift 2
   local -a argv
   [[ -r /proc/$pid/cmdline ]] || return 1
   mapfile -d '' -t argv <"/proc/$pid/cmdline" 2>/dev/null || return 1
-  ((${#argv[@]} > 0)) && [[ "${argv[0]##*/}" == "$prog" ]] || return 1
+  ((${#argv[@]} > 0)) || return 1
+  [[ "$prog" == '*' || "${argv[0]##*/}" == "$prog" ]] || return 1
   local cmd="${argv[*]}" needle
   for needle in "$@"; do [[ "$cmd" == *"$needle"* ]] || return 1; done
 }
 
-# service_pid PIDFILE PROG STRING...: pid from PIDFILE if that process matches, else the
-# first live process that matches (see cmdline_matches).
-service_pid() {
-  local pidfile=$1; shift
-  local pid f
-  if [[ -s "$pidfile" ]]; then
-    pid=$(cat "$pidfile")
-    if [[ "$pid" =~ ^[0-9]+$ ]] && cmdline_matches "$pid" "$@"; then
-      echo "$pid"
-      return 0
-    fi
-  fi
+# pids_matching PROG STRING...: every live process that matches (see cmdline_matches).
+pids_matching() {
+  local f pid
   for f in /proc/[0-9]*; do
     pid=${f#/proc/}
-    if cmdline_matches "$pid" "$@"; then
-      echo "$pid"
-      return 0
-    fi
+    [[ "$pid" == "$$" || "$pid" == "$BASHPID" ]] && continue
+    if cmdline_matches "$pid" "$@"; then echo "$pid"; fi
   done
-  return 1
 }
 
-stop_service() {
-  local name=$1 pidfile=$2; shift 2
-  local pid
-  pid=$(service_pid "$pidfile" "$@") || return 0
-  log "${name}: stopping pid ${pid} to apply changed configuration"
+# stop_pid NAME PID SECONDS: SIGTERM, then SIGKILL after SECONDS.
+stop_pid() {
+  local name=$1 pid=$2 limit=$3
+  kill -0 "$pid" 2>/dev/null || return 0
+  log "${name}: stopping pid ${pid}"
   kill "$pid" 2>/dev/null || true
-  if ! wait_until 15 bash -c "! kill -0 $pid 2>/dev/null"; then
+  if ! wait_until "$limit" bash -c "! kill -0 $pid 2>/dev/null"; then
+    log "${name}: pid ${pid} did not stop within ${limit} s; killing it"
     kill -9 "$pid" 2>/dev/null || true
     wait_until 5 bash -c "! kill -0 $pid 2>/dev/null" || die "${name}: pid ${pid} does not stop"
   fi
-  rm -f "$pidfile"
 }
 
-# start_detached PIDFILE LOGFILE CMD...: start CMD in its own session with stdin from
-# /dev/null, output to LOGFILE and every other inherited descriptor closed (this
-# script's stdout, its lock, a caller's pipes), so that it outlives the script and its
-# caller and never holds a caller's `$(...)` open. The pid stays the same through exec.
+# start_detached PIDFILE LOGFILE CMD...: start CMD in its own session with stdin from /dev/null,
+# output to LOGFILE and every other inherited descriptor closed (this script's stdout, its lock,
+# a caller's pipes), so that it outlives the script and its caller and never holds a caller's
+# `$(...)` open. The pid stays the same through exec; it goes to PIDFILE unless that is '-'
+# (dockerd writes its own), and to the variable STARTED_PID.
 start_detached() {
   local pidfile=$1 logfile=$2; shift 2
   mkdir -p "$(dirname "$logfile")"
@@ -205,60 +355,283 @@ start_detached() {
   setsid nohup bash -c 'for fd in /proc/self/fd/*; do
       fd=${fd##*/}; if ((fd > 2)); then exec {fd}>&-; fi
     done; exec "$@"' exp-detached "$@" </dev/null >>"$logfile" 2>&1 &
-  echo $! >"$pidfile"
+  STARTED_PID=$!
+  [[ "$pidfile" == - ]] || echo "$STARTED_PID" >"$pidfile"
 }
 
-# ---------------------------------------------------------------------------- engine
-
-docker_host_is_ours() {
-  local h=${1#unix://}
-  h=${h/#\/var\/run\//\/run\/}
-  [[ "$h" == "$SOCK" ]]
+# service_failed NAME LOGFILE WHY: put the end of the service's log into ours, then fail.
+service_failed() {
+  {
+    echo "----- last lines of $2 -----"
+    tail -n 15 "$2" 2>/dev/null || true
+  } >>"$LOG"
+  die "$1 $3 (log: $2)"
 }
 
-podman_up() {
-  [[ -S "$SOCK" ]] &&
-    [[ "$(curl -s --max-time 5 --unix-socket "$SOCK" http://localhost/_ping 2>/dev/null)" == "OK" ]]
+sock_pings() {
+  [[ -S "$1" ]] && [[ "$(curl -s --max-time 5 --unix-socket "$1" http://localhost/_ping 2>/dev/null)" == "OK" ]]
+}
+
+# ------------------------------------------------------------------------------- podman side
+
+podman_answers() { sock_pings "$PODMAN_SOCK"; }
+
+# Our service: `podman system service` on the standard socket, with our CONTAINERS_CONF.
+our_podman_pids() {
+  local pid
+  for pid in $(pids_matching podman "system service" "$PODMAN_HOST"); do
+    grep -qzx "CONTAINERS_CONF=${PODMAN_CONF}" "/proc/${pid}/environ" 2>/dev/null && echo "$pid"
+  done
+  return 0
+}
+old_podman_pids() { pids_matching podman "system service" "unix://${OLD_PODMAN_SOCK}"; }
+
+stop_old_podman_service() {
+  local pid
+  for pid in $(old_podman_pids); do
+    stop_pid "podman service on unix://${OLD_PODMAN_SOCK} (older version of this script)" "$pid" 15
+  done
+  if [[ -S "$OLD_PODMAN_SOCK" ]] && ! sock_pings "$OLD_PODMAN_SOCK"; then rm -f "$OLD_PODMAN_SOCK"; fi
+}
+
+remove_old_global_files() {
+  local f
+  for f in "${OLD_GLOBAL_FILES[@]}"; do
+    if [[ -f "$f" ]] && head -n 1 "$f" | grep -q '^# written by exp-maven-plugin'; then
+      rm -f "$f"
+      log "podman config: removed ${f} (written by an older version of this script)"
+    fi
+  done
+}
+
+write_podman_config() {
+  local changed=1
+  # The sandbox lacks CAP_SYS_RESOURCE; crun fails on its hybrid cgroups. CONTAINERS_CONF
+  # replaces /usr/share/containers/containers.conf too: its two settings are repeated here.
+  write_if_changed "$PODMAN_CONF" "${HEADER}
+# Read by our Podman service and this script's podman calls through CONTAINERS_CONF (it replaces
+# /etc/containers/containers.conf and /usr/share/containers/containers.conf for them).
+# The sandbox lacks CAP_SYS_RESOURCE: podman's default rlimits make every container fail with
+# \"setrlimit RLIMIT_NOFILE: Operation not permitted\". crun fails with \"cgroups in hybrid mode
+# not supported\"; runc works. default_capabilities and default_sysctls: as in Debian's
+# /usr/share/containers/containers.conf.
+[containers]
+default_ulimits = [\"nofile=1024:1024\", \"nproc=1024:1024\"]
+default_capabilities = [
+  \"CHOWN\", \"DAC_OVERRIDE\", \"FOWNER\", \"FSETID\", \"KILL\", \"NET_BIND_SERVICE\", \"SETFCAP\",
+  \"SETGID\", \"SETPCAP\", \"SETUID\", \"SYS_CHROOT\",
+]
+default_sysctls = [\"net.ipv4.ping_group_range=0 0\"]
+
+[engine]
+runtime = \"runc\"" || changed=""
+  write_if_changed "$PODMAN_REGISTRIES_CONF" "${HEADER}
+# Read through CONTAINERS_REGISTRIES_CONF instead of /etc/containers/registries.conf (the
+# drop-ins in /etc/containers/registries.conf.d still apply). Local test registries, plain HTTP.
+unqualified-search-registries = [\"docker.io\"]
+
+[[registry]]
+location = \"127.0.0.1:5000\"
+insecure = true
+
+[[registry]]
+location = \"127.0.0.1:5001\"
+insecure = true
+
+[[registry]]
+location = \"localhost:5000\"
+insecure = true
+
+[[registry]]
+location = \"localhost:5001\"
+insecure = true" || [[ -n "$changed" ]]
 }
 
 ensure_podman_service() {
-  local restart=$1 pid
-  if podman_up; then
-    if [[ -z "$restart" ]]; then
-      log "podman service: reusing ${PODMAN_HOST}"
-      return 0
-    fi
-    stop_service "podman service" "$PODMAN_PIDFILE" podman "system service" "$SOCK"
-  fi
-  if pid=$(service_pid "$PODMAN_PIDFILE" podman "system service" "$SOCK"); then
-    # alive but not answering: give it a moment, then replace it
-    if wait_until 10 podman_up; then
+  local restart=$1 pid rc
+  stop_old_podman_service
+  remove_old_global_files
+  pid=$(our_podman_pids | head -n 1)
+  if [[ -n "$pid" ]]; then
+    if [[ -n "$restart" ]]; then
+      log "podman service: configuration changed"
+      stop_pid "podman service" "$pid" 15
+    elif wait_until 10 podman_answers; then
+      echo "$pid" >"$PODMAN_PIDFILE"
       log "podman service: reusing ${PODMAN_HOST} (pid ${pid})"
       return 0
+    else
+      stop_pid "podman service (not answering)" "$pid" 15
     fi
-    stop_service "podman service" "$PODMAN_PIDFILE" podman "system service" "$SOCK"
   fi
-  rm -f "$SOCK"
+  if podman_answers; then
+    die "${PODMAN_HOST} is served by a process this script did not start; stop it (e.g. systemctl stop podman.socket podman.service) and run this again"
+  fi
+  rm -f "$PODMAN_SOCK"
+  mkdir -p "$(dirname "$PODMAN_SOCK")"
   start_detached "$PODMAN_PIDFILE" "$PODMAN_LOG" podman system service --time=0 "$PODMAN_HOST"
-  if ! wait_until 30 podman_up; then
-    tail -n 15 "$PODMAN_LOG" >>"$LOG" 2>/dev/null || true
-    die "podman service did not answer on ${SOCK} within 30 s (log: ${PODMAN_LOG})"
-  fi
-  log "podman service: started on ${PODMAN_HOST} (pid $(cat "$PODMAN_PIDFILE"), log ${PODMAN_LOG})"
+  rc=0
+  wait_for_service "$STARTED_PID" 30 podman_answers || rc=$?
+  ((rc == 0)) || service_failed "podman service" "$PODMAN_LOG" \
+    "$([[ $rc == 2 ]] && echo "exited at start" || echo "did not answer on ${PODMAN_SOCK} within 30 s")"
+  log "podman service: started on ${PODMAN_HOST} (pid ${STARTED_PID}, log ${PODMAN_LOG})"
 }
 
-# Engine-neutral helpers: MODE is "podman" or "docker".
-eng() { if [[ "$MODE" == podman ]]; then podman "$@"; else docker "$@"; fi; }
+# ------------------------------------------------------------------------------- docker side
 
-image_exists() {
-  if [[ "$MODE" == podman ]]; then
-    podman image exists "$1"
+# The docker CLI against our dockerd, with a throw-away client configuration (none of the
+# caller's contexts, credential helpers or config.json).
+dkr() { DOCKER_HOST=$DOCKER_URL DOCKER_CONFIG=$DOCKER_CLIENT_CONFIG docker "$@"; }
+
+docker_answers() { sock_pings "$DOCKER_SOCK"; }
+our_docker_pids() { pids_matching dockerd "--host ${DOCKER_URL}" "--data-root ${DOCKER_DATA}"; }
+# what our dockerd left behind, if it died: its containerd and the containers' shims
+docker_leftover_pids() {
+  local prog
+  for prog in containerd containerd-shim containerd-shim-runc-v2; do
+    pids_matching "$prog" "${DOCKER_EXEC}/containerd"
+  done | sort -un
+}
+
+write_docker_config() {
+  # Our own bridge and no iptables rules or sysctl changes: nothing shared with Podman or with
+  # a Docker engine of the machine's own (docker0, 172.17.0.0/16, the DOCKER chains). The
+  # daemon's identity key in our data root, not in /etc/docker/key.json.
+  write_if_changed "$DOCKER_CONF" "{
+  \"bridge\": \"${DOCKER_BRIDGE}\",
+  \"iptables\": false,
+  \"ip-masq\": false,
+  \"ip-forward\": false,
+  \"deprecated-key-path\": \"${DOCKER_DATA}/key.json\"
+}"
+}
+
+ensure_bridge() {
+  if ip link show dev "$DOCKER_BRIDGE" >/dev/null 2>&1; then return 0; fi
+  local routes
+  routes=$({ ip -4 route show match "$DOCKER_BRIDGE_NET"; ip -4 route show root "$DOCKER_BRIDGE_NET"; } |
+    grep -v '^default' || true)
+  [[ -z "$routes" ]] ||
+    die "the subnet ${DOCKER_BRIDGE_NET} for our bridge ${DOCKER_BRIDGE} is already routed here: ${routes}"
+  quiet ip link add name "$DOCKER_BRIDGE" type bridge
+  quiet ip addr add "$DOCKER_BRIDGE_ADDR" dev "$DOCKER_BRIDGE"
+  quiet ip link set "$DOCKER_BRIDGE" up
+  log "docker engine: created bridge ${DOCKER_BRIDGE} (${DOCKER_BRIDGE_ADDR})"
+}
+
+stop_our_docker() {
+  local pid
+  for pid in $(our_docker_pids); do stop_pid "docker engine" "$pid" 45; done
+  for pid in $(docker_leftover_pids); do stop_pid "docker engine leftover" "$pid" 10; done
+  rm -f "$DOCKER_PIDFILE"
+  [[ -S "$DOCKER_SOCK" ]] && rm -f "$DOCKER_SOCK"
+  return 0
+}
+
+ensure_docker_engine() {
+  local restart=$1 pid rc
+  pid=$(our_docker_pids | head -n 1)
+  if [[ -n "$pid" ]]; then
+    if [[ -n "$restart" ]]; then
+      log "docker engine: configuration changed"
+      stop_our_docker
+    elif wait_until 20 docker_answers; then
+      log "docker engine: reusing ${DOCKER_URL} (pid ${pid})"
+      return 0
+    else
+      log "docker engine: pid ${pid} does not answer on ${DOCKER_SOCK}"
+      stop_our_docker
+    fi
+  fi
+  if docker_answers; then
+    die "${DOCKER_URL} is served by a process this script did not start; stop it and run this again"
+  fi
+  stop_our_docker # leftovers of a dockerd that died
+  ensure_bridge
+  mkdir -p "$DOCKER_DATA" "$DOCKER_EXEC"
+  # Own containerd namespaces (flags: 20.10 rejects the config file's key for the plugins one),
+  # in case dockerd finds a system containerd to use instead of starting its own.
+  start_detached - "$DOCKER_LOG" dockerd --config-file "$DOCKER_CONF" --host "$DOCKER_URL" \
+    --data-root "$DOCKER_DATA" --exec-root "$DOCKER_EXEC" --pidfile "$DOCKER_PIDFILE" \
+    --containerd-namespace exp-docker --containerd-plugins-namespace exp-docker-plugins
+  rc=0
+  wait_for_service "$STARTED_PID" 60 docker_answers || rc=$?
+  ((rc == 0)) || service_failed "docker engine" "$DOCKER_LOG" \
+    "$([[ $rc == 2 ]] && echo "exited at start" || echo "did not answer on ${DOCKER_SOCK} within 60 s")"
+  log "docker engine: started on ${DOCKER_URL} (pid ${STARTED_PID}, $(dkr version --format 'Docker {{.Server.Version}}, API {{.Server.APIVersion}}' 2>/dev/null), log ${DOCKER_LOG})"
+}
+
+# ------------------------------------------------------------------- engine-neutral helpers
+# ENGINE is "podman" or "docker".
+
+eng() {
+  local e=$1; shift
+  if [[ "$e" == podman ]]; then podman "$@"; else dkr "$@"; fi
+}
+
+# image_id ENGINE IMAGE: the image's id (hex, without "sha256:"); fails when it is not there.
+image_id() {
+  local id
+  id=$(eng "$1" image inspect --format '{{.Id}}' "$2" 2>/dev/null) || return 1
+  [[ -n "$id" ]] || return 1
+  echo "${id#sha256:}"
+}
+
+pull_image() {
+  if [[ "$1" == podman ]]; then
+    quiet podman pull --tls-verify=false "$2"
   else
-    docker image inspect "$1" >/dev/null 2>&1
+    quiet dkr pull "$2"
   fi
 }
 
-# ------------------------------------------------------------------------ registries
+push_image() {
+  local e=$1 src=$2 dest=$3 creds=${4:-}
+  if [[ "$e" == podman ]]; then
+    local args=(--tls-verify=false --format v2s2)
+    [[ -n "$creds" ]] && args+=(--creds "$creds")
+    quiet podman push "${args[@]}" "$src" "docker://${dest}"
+  else
+    quiet dkr tag "$src" "$dest"
+    if [[ -n "$creds" ]]; then
+      # credentials in a throw-away client config, so that none are left behind (tests check
+      # that a pull without credentials fails); written directly instead of `docker login`
+      local cfg
+      cfg=$(mktemp -d /tmp/exp-docker-config.XXXXXX)
+      TMP_DIRS+=("$cfg")
+      printf '{"auths":{"%s":{"auth":"%s"}}}\n' "${dest%%/*}" "$(printf '%s' "$creds" | base64 -w0)" \
+        >"$cfg/config.json"
+      DOCKER_CONFIG=$cfg DOCKER_HOST=$DOCKER_URL quiet docker push "$dest"
+      rm -rf "$cfg"
+    else
+      quiet dkr push "$dest"
+    fi
+    quiet dkr rmi "$dest" || true
+  fi
+}
+
+# verify_tiny ENGINE: a container of the tiny image runs (as root, with seq and ls).
+verify_tiny() {
+  local out
+  # shellcheck disable=SC2016
+  if ! out=$(eng "$1" run --rm "$TINY_IMAGE" sh -c 'seq 1 3 >/dev/null && printf "%s\n" "$(id -u)" && ls /tmp >/dev/null' 2>>"$LOG") ||
+    [[ "$out" != "0" ]]; then
+    quiet eng "$1" rmi -f "$TINY_IMAGE" || true
+    die "image ${TINY_IMAGE} in ${1}: a test container failed (output: ${out:-none})"
+  fi
+}
+
+# verify_torch ENGINE: prints torch's version from a container of the PyTorch image.
+verify_torch() {
+  local ver
+  if ! ver=$(eng "$1" run --rm "$TORCH_IMAGE" python3 -c 'import torch; print(torch.__version__)' 2>>"$LOG"); then
+    quiet eng "$1" rmi -f "$TORCH_IMAGE" || true
+    die "image ${TORCH_IMAGE} in ${1}: 'import torch' failed in a container"
+  fi
+  echo "$ver"
+}
+
+# ------------------------------------------------------------------------------ registries
 
 registry_code() {
   curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$1/v2/" 2>/dev/null || true
@@ -267,27 +640,27 @@ registry_up() { [[ "$(registry_code "$1")" == "$2" ]]; }
 
 ensure_registry() {
   local port=$1 expect=$2 config=$3 restart=$4
-  local pidfile=/run/exp-registry-${port}.pid logfile=/var/log/exp-registry-${port}.log pid
-  if registry_up "$port" "$expect"; then
-    if [[ -z "$restart" ]]; then
-      log "registry 127.0.0.1:${port}: reusing"
-      return 0
-    fi
-    stop_service "registry 127.0.0.1:${port}" "$pidfile" docker-registry "$config"
-  fi
-  if pid=$(service_pid "$pidfile" docker-registry "$config"); then
-    if wait_until 5 registry_up "$port" "$expect"; then
+  local pidfile=/run/exp-registry-${port}.pid logfile=/var/log/exp-registry-${port}.log pid rc
+  pid=$(pids_matching docker-registry "$config" | head -n 1)
+  if [[ -n "$pid" ]]; then
+    if [[ -n "$restart" ]]; then
+      stop_pid "registry 127.0.0.1:${port} (configuration changed)" "$pid" 15
+    elif wait_until 5 registry_up "$port" "$expect"; then
+      echo "$pid" >"$pidfile"
       log "registry 127.0.0.1:${port}: reusing (pid ${pid})"
       return 0
+    else
+      stop_pid "registry 127.0.0.1:${port} (not answering)" "$pid" 15
     fi
-    stop_service "registry 127.0.0.1:${port}" "$pidfile" docker-registry "$config"
   fi
+  [[ "$(registry_code "$port")" == 000 ]] ||
+    die "127.0.0.1:${port} is taken by a process this script did not start; stop it and run this again"
   start_detached "$pidfile" "$logfile" docker-registry serve "$config"
-  if ! wait_until 30 registry_up "$port" "$expect"; then
-    tail -n 15 "$logfile" >>"$LOG" 2>/dev/null || true
-    die "registry on 127.0.0.1:${port} did not answer HTTP ${expect} on /v2/ within 30 s (log: ${logfile})"
-  fi
-  log "registry 127.0.0.1:${port}: started (pid $(cat "$pidfile"), log ${logfile})"
+  rc=0
+  wait_for_service "$STARTED_PID" 30 registry_up "$port" "$expect" || rc=$?
+  ((rc == 0)) || service_failed "registry 127.0.0.1:${port}" "$logfile" \
+    "$([[ $rc == 2 ]] && echo "exited at start" || echo "did not answer HTTP ${expect} on /v2/ within 30 s")"
+  log "registry 127.0.0.1:${port}: started (pid ${STARTED_PID}, log ${logfile})"
 }
 
 registry_config() {
@@ -332,45 +705,36 @@ registry_has_tag() {
     grep -q "\"tags\":\[[^]]*\"${tag}\""
 }
 
-pull_image() {
-  if [[ "$MODE" == podman ]]; then
-    quiet podman pull --tls-verify=false "$1"
-  else
-    quiet docker pull "$1"
+ensure_registries() {
+  STEP="registry 127.0.0.1:${REG_PORT}"
+  local reg_conf=${CONF_DIR}/registry-${REG_PORT}.yml restart=""
+  mkdir -p "${STATE_DIR}/registry"
+  if write_if_changed "$reg_conf" "$(registry_config "$REG_PORT" "${STATE_DIR}/registry")"; then
+    restart=1
   fi
+  ensure_registry "$REG_PORT" 200 "$reg_conf" "$restart"
+
+  STEP="registry 127.0.0.1:${REG_AUTH_PORT} (htpasswd)"
+  local auth_conf=${CONF_DIR}/registry-${REG_AUTH_PORT}.yml
+  local htpasswd_file=${CONF_DIR}/registry-${REG_AUTH_PORT}.htpasswd
+  restart=""
+  mkdir -p "${STATE_DIR}/registry-private"
+  if ! [[ -s "$htpasswd_file" ]] || ! htpasswd -vb "$htpasswd_file" "$REG_USER" "$REG_PASSWORD" >/dev/null 2>&1; then
+    htpasswd -Bbc "$htpasswd_file" "$REG_USER" "$REG_PASSWORD" 2>>"$LOG"
+    chmod 644 "$htpasswd_file"
+    restart=1
+  fi
+  if write_if_changed "$auth_conf" \
+    "$(registry_config "$REG_AUTH_PORT" "${STATE_DIR}/registry-private" "$htpasswd_file")"; then
+    restart=1
+  fi
+  ensure_registry "$REG_AUTH_PORT" 401 "$auth_conf" "$restart"
 }
 
-push_image() {
-  local src=$1 dest=$2 creds=${3:-}
-  if [[ "$MODE" == podman ]]; then
-    local args=(--tls-verify=false --format v2s2)
-    [[ -n "$creds" ]] && args+=(--creds "$creds")
-    quiet podman push "${args[@]}" "$src" "docker://${dest}"
-  else
-    quiet docker tag "$src" "$dest"
-    if [[ -n "$creds" ]]; then
-      # credentials in a throw-away client config, so that none are left behind (tests
-      # check that a pull without credentials fails); written directly instead of
-      # `docker login`, whose /auth call Podman 4.3 makes over HTTPS even for insecure
-      # registries
-      local cfg
-      cfg=$(mktemp -d /tmp/exp-docker-config.XXXXXX)
-      TMP_DIRS+=("$cfg")
-      printf '{"auths":{"%s":{"auth":"%s"}}}\n' "${dest%%/*}" "$(printf '%s' "$creds" | base64 -w0)" \
-        >"$cfg/config.json"
-      DOCKER_CONFIG=$cfg quiet docker push "$dest"
-      rm -rf "$cfg"
-    else
-      quiet docker push "$dest"
-    fi
-    quiet docker rmi "$dest" || true
-  fi
-}
-
-# ---------------------------------------------------------------------------- images
+# ---------------------------------------------------------------------------------- images
 
 build_tiny() {
-  local tmp root a
+  local e=$1 tmp root a
   tmp=$(mktemp -d /tmp/exp-tiny.XXXXXX)
   TMP_DIRS+=("$tmp")
   root=$tmp/root
@@ -390,7 +754,7 @@ build_tiny() {
     'nobody:x:65534:65534:nobody:/nonexistent:/bin/false' >"$root/etc/passwd"
   printf '%s\n' 'root:x:0:' 'nobody:x:65534:' 'nogroup:x:65534:' >"$root/etc/group"
   tar -C "$root" --numeric-owner --owner=0 --group=0 -cf "$tmp/rootfs.tar" .
-  quiet eng import --change "ENV ${IMAGE_PATH_ENV}" --change 'CMD ["sh"]' \
+  quiet eng "$e" import --change "ENV ${IMAGE_PATH_ENV}" --change 'CMD ["sh"]' \
     "$tmp/rootfs.tar" "$TINY_IMAGE"
   rm -rf "$tmp"
 }
@@ -415,14 +779,13 @@ build_torch_rootfs_tarball() {
   # leftovers of an interrupted run
   for old in "$CACHE_DIR"/rootfs.*; do
     [[ -d "$old" ]] || continue
-    unmount_below "$old"
-    rm -rf --one-file-system "$old"
+    remove_tree "$old"
   done
   work=$(mktemp -d "${CACHE_DIR}/rootfs.XXXXXX")
   TMP_DIRS+=("$work")
-  log "pytorch image: debootstrap ${TORCH_SUITE} with python3-torch (takes a few minutes)"
+  log "pytorch image: debootstrap ${TORCH_SUITE} with python3-torch from ${mirror} (takes a few minutes)"
   quiet debootstrap --variant=minbase --include=python3,python3-torch,python3-numpy \
-    "$TORCH_SUITE" "$work/root" "$mirror"
+    "$TORCH_SUITE" "$work/root" "$mirror" || die "debootstrap from ${mirror} failed (see the log below)"
   unmount_below "$work"
   # no package caches, no host identity in the image
   rm -rf "$work/root/var/cache/apt/archives/"*.deb "$work/root/var/lib/apt/lists/"* \
@@ -435,158 +798,56 @@ build_torch_rootfs_tarball() {
 }
 
 build_torch() {
+  local e=$1
   if [[ -s "$TORCH_TARBALL" ]]; then
     log "pytorch image: reusing cached rootfs ${TORCH_TARBALL}"
   else
     build_torch_rootfs_tarball
   fi
-  quiet eng import --change "ENV ${IMAGE_PATH_ENV}" --change 'ENV LANG=C.UTF-8' \
+  quiet eng "$e" import --change "ENV ${IMAGE_PATH_ENV}" --change 'ENV LANG=C.UTF-8' \
     --change 'CMD ["python3"]' "$TORCH_TARBALL" "$TORCH_IMAGE"
 }
 
-# ------------------------------------------------------------------------------ main
-
-main() {
-  ((EUID == 0)) || die "must run as root"
-  mkdir -p "$(dirname "$LOG")" "$CACHE_DIR" "$STATE_DIR" "$CONF_DIR"
-  LOG_START=$(stat -c %s "$LOG" 2>/dev/null || echo 0)
-  echo "=== $(date -u +%FT%TZ) test-engine.sh run (pid $$)" >>"$LOG"
-
-  STEP="lock"
-  exec 9>"$LOCK"
-  if ! flock -n 9; then
-    log "another test-engine.sh run holds ${LOCK}; waiting"
-    flock -w 1800 9 || die "timed out waiting for ${LOCK}"
-  fi
-
-  STEP="engine selection"
-  MODE=podman
-  ENGINE_HOST=$PODMAN_HOST
-  if [[ -n "${DOCKER_HOST:-}" ]] && ! docker_host_is_ours "$DOCKER_HOST" &&
-    command -v docker >/dev/null 2>&1 && timeout 20 docker version >/dev/null 2>&1; then
-    MODE=docker
-    ENGINE_HOST=$DOCKER_HOST
-    log "engine: reusing the Docker engine at DOCKER_HOST=${DOCKER_HOST}"
-  fi
-
-  STEP="install packages"
-  # git and gnupg: exp:tag pushes with git and signs with gpg, and its tests do both for real
-  local pkgs=(ca-certificates curl tar busybox-static debootstrap docker-registry apache2-utils git gnupg)
-  [[ "$MODE" == podman ]] && pkgs+=(podman runc)
-  ensure_packages "${pkgs[@]}"
-
-  local podman_restart=""
-  if [[ "$MODE" == podman ]]; then
-    STEP="podman configuration"
-    if write_if_changed /etc/containers/containers.conf '# written by exp-maven-plugin scripts/test-engine.sh
-# The sandbox lacks CAP_SYS_RESOURCE: podman'"'"'s default rlimits make every container
-# fail with "setrlimit RLIMIT_NOFILE: Operation not permitted". crun fails with
-# "cgroups in hybrid mode not supported"; runc works.
-[containers]
-default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
-
-[engine]
-runtime = "runc"'; then
-      podman_restart=1
-      log "podman config: wrote /etc/containers/containers.conf"
-    fi
-    if write_if_changed /etc/containers/registries.conf.d/exp-test.conf '# written by exp-maven-plugin scripts/test-engine.sh: local test registries (plain HTTP)
-[[registry]]
-location = "127.0.0.1:5000"
-insecure = true
-
-[[registry]]
-location = "127.0.0.1:5001"
-insecure = true
-
-[[registry]]
-location = "localhost:5000"
-insecure = true
-
-[[registry]]
-location = "localhost:5001"
-insecure = true'; then
-      podman_restart=1
-      log "podman config: wrote /etc/containers/registries.conf.d/exp-test.conf"
-    fi
-    [[ -z "$podman_restart" ]] && log "podman config: reusing"
-
-    STEP="podman service"
-    ensure_podman_service "$podman_restart"
-  fi
-
-  STEP="registry 127.0.0.1:${REG_PORT}"
-  local reg_conf=${CONF_DIR}/registry-${REG_PORT}.yml restart=""
-  mkdir -p "${STATE_DIR}/registry"
-  if write_if_changed "$reg_conf" "$(registry_config "$REG_PORT" "${STATE_DIR}/registry")"; then
-    restart=1
-  fi
-  ensure_registry "$REG_PORT" 200 "$reg_conf" "$restart"
-
-  STEP="registry 127.0.0.1:${REG_AUTH_PORT} (htpasswd)"
-  local auth_conf=${CONF_DIR}/registry-${REG_AUTH_PORT}.yml
-  local htpasswd_file=${CONF_DIR}/registry-${REG_AUTH_PORT}.htpasswd
-  restart=""
-  mkdir -p "${STATE_DIR}/registry-private"
-  if ! [[ -s "$htpasswd_file" ]] || ! htpasswd -vb "$htpasswd_file" "$REG_USER" "$REG_PASSWORD" >/dev/null 2>&1; then
-    htpasswd -Bbc "$htpasswd_file" "$REG_USER" "$REG_PASSWORD" 2>>"$LOG"
-    chmod 644 "$htpasswd_file"
-    restart=1
-  fi
-  if write_if_changed "$auth_conf" \
-    "$(registry_config "$REG_AUTH_PORT" "${STATE_DIR}/registry-private" "$htpasswd_file")"; then
-    restart=1
-  fi
-  ensure_registry "$REG_AUTH_PORT" 401 "$auth_conf" "$restart"
-
-  STEP="image ${TINY_IMAGE}"
-  if image_exists "$TINY_IMAGE"; then
-    log "image ${TINY_IMAGE}: reusing"
+# The images in the first engine (Podman when it is provisioned), and the registry images.
+ensure_images_primary() {
+  local e=$1
+  STEP="image ${TINY_IMAGE} (${e})"
+  if image_id "$e" "$TINY_IMAGE" >/dev/null; then
+    log "image ${TINY_IMAGE} in ${e}: reusing"
   else
     if registry_has_tag "$REG_PORT" exp-test/tiny 1; then
-      log "image ${TINY_IMAGE}: taking it from ${REG_TINY}"
+      log "image ${TINY_IMAGE} in ${e}: taking it from ${REG_TINY}"
     else
-      build_tiny
-      push_image "$TINY_IMAGE" "$REG_TINY"
+      build_tiny "$e"
+      push_image "$e" "$TINY_IMAGE" "$REG_TINY"
       registry_has_tag "$REG_PORT" exp-test/tiny 1 || die "push of ${REG_TINY} did not land"
       TINY_PUSHED=1
       log "image ${TINY_IMAGE}: built and pushed as ${REG_TINY}"
     fi
-    # The local image is the one pulled back from the registry: an imported image keeps
-    # the digest of its local (uncompressed) manifest, and Podman would list that
-    # digest next to the registry's in RepoDigests after a pull of ${REG_TINY}.
-    quiet eng rmi -f "$TINY_IMAGE" || true
-    pull_image "$REG_TINY"
-    quiet eng tag "$REG_TINY" "$TINY_IMAGE"
-    quiet eng rmi "$REG_TINY"
-    local out
-    # shellcheck disable=SC2016
-    if ! out=$(eng run --rm "$TINY_IMAGE" sh -c 'seq 1 3 >/dev/null && printf "%s\n" "$(id -u)" && ls /tmp >/dev/null' 2>>"$LOG") ||
-      [[ "$out" != "0" ]]; then
-      quiet eng rmi -f "$TINY_IMAGE" || true
-      die "image ${TINY_IMAGE}: a test container failed (output: ${out:-none})"
-    fi
-    log "image ${TINY_IMAGE}: ready and verified"
+    # The local image is the one pulled back from the registry: an imported image keeps the
+    # digest of its local (uncompressed) manifest, and Podman would list that digest next to
+    # the registry's in RepoDigests after a pull of ${REG_TINY}.
+    quiet eng "$e" rmi -f "$TINY_IMAGE" || true
+    pull_image "$e" "$REG_TINY"
+    quiet eng "$e" tag "$REG_TINY" "$TINY_IMAGE"
+    quiet eng "$e" rmi "$REG_TINY"
+    verify_tiny "$e"
+    log "image ${TINY_IMAGE} in ${e}: ready and verified"
   fi
 
-  STEP="image ${TORCH_IMAGE}"
-  if image_exists "$TORCH_IMAGE"; then
-    log "image ${TORCH_IMAGE}: reusing"
+  STEP="image ${TORCH_IMAGE} (${e})"
+  if image_id "$e" "$TORCH_IMAGE" >/dev/null; then
+    log "image ${TORCH_IMAGE} in ${e}: reusing"
   else
-    build_torch
-    local ver
-    if ! ver=$(eng run --rm "$TORCH_IMAGE" python3 -c 'import torch; print(torch.__version__)' 2>>"$LOG"); then
-      quiet eng rmi -f "$TORCH_IMAGE" || true
-      die "image ${TORCH_IMAGE}: built, but 'import torch' failed in a container"
-    fi
-    log "image ${TORCH_IMAGE}: built and verified (torch ${ver})"
+    build_torch "$e"
+    log "image ${TORCH_IMAGE} in ${e}: built and verified (torch $(verify_torch "$e"))"
   fi
 
   STEP="push ${REG_TINY}"
   if registry_has_tag "$REG_PORT" exp-test/tiny 1; then
     [[ -n "$TINY_PUSHED" ]] || log "registry image ${REG_TINY}: reusing"
   else
-    push_image "$TINY_IMAGE" "$REG_TINY"
+    push_image "$e" "$TINY_IMAGE" "$REG_TINY"
     registry_has_tag "$REG_PORT" exp-test/tiny 1 || die "push of ${REG_TINY} did not land"
     log "registry image ${REG_TINY}: pushed"
   fi
@@ -596,19 +857,286 @@ insecure = true'; then
   if registry_has_tag "$REG_AUTH_PORT" exp-test/private 1 "${creds_args[@]}"; then
     log "registry image ${REG_PRIVATE}: reusing"
   else
-    push_image "$TINY_IMAGE" "$REG_PRIVATE" "${REG_USER}:${REG_PASSWORD}"
+    push_image "$e" "$TINY_IMAGE" "$REG_PRIVATE" "${REG_USER}:${REG_PASSWORD}"
     registry_has_tag "$REG_AUTH_PORT" exp-test/private 1 "${creds_args[@]}" ||
       die "push of ${REG_PRIVATE} did not land"
     log "registry image ${REG_PRIVATE}: pushed"
   fi
+}
+
+# The same images, with the same ids, in Docker: tiny pulled back from the registry (as in
+# Podman), PyTorch copied with `podman save | docker load`.
+ensure_images_docker_from_podman() {
+  local want have
+  STEP="image ${TINY_IMAGE} (docker)"
+  want=$(image_id podman "$TINY_IMAGE") || die "no ${TINY_IMAGE} in Podman"
+  if have=$(image_id docker "$TINY_IMAGE") && [[ "$have" == "$want" ]]; then
+    log "image ${TINY_IMAGE} in docker: reusing"
+  else
+    [[ -z "${have:-}" ]] || quiet dkr rmi -f "$TINY_IMAGE"
+    pull_image docker "$REG_TINY"
+    quiet dkr tag "$REG_TINY" "$TINY_IMAGE"
+    quiet dkr rmi "$REG_TINY"
+    have=$(image_id docker "$TINY_IMAGE") || die "no ${TINY_IMAGE} in Docker after the pull"
+    [[ "$have" == "$want" ]] ||
+      die "${REG_TINY} (image ${have}) is not Podman's ${TINY_IMAGE} (${want}); run --down, then provision again"
+    verify_tiny docker
+    log "image ${TINY_IMAGE} in docker: pulled from ${REG_TINY} and verified (id ${have:0:12})"
+  fi
+
+  STEP="image ${TORCH_IMAGE} (docker)"
+  have=""
+  want=$(image_id podman "$TORCH_IMAGE") || die "no ${TORCH_IMAGE} in Podman"
+  if have=$(image_id docker "$TORCH_IMAGE") && [[ "$have" == "$want" ]]; then
+    log "image ${TORCH_IMAGE} in docker: reusing"
+  else
+    [[ -z "${have:-}" ]] || quiet dkr rmi -f "$TORCH_IMAGE"
+    log "image ${TORCH_IMAGE} in docker: copying from Podman (podman save | docker load, about a minute)"
+    echo "+ podman save ${TORCH_IMAGE} | docker load" >>"$LOG"
+    { podman save "$TORCH_IMAGE" | dkr load; } >>"$LOG" 2>&1 || die "podman save | docker load failed"
+    have=$(image_id docker "$TORCH_IMAGE") || die "no ${TORCH_IMAGE} in Docker after docker load"
+    [[ "$have" == "$want" ]] || die "docker load gave image ${have}, Podman has ${want}"
+    log "image ${TORCH_IMAGE} in docker: loaded and verified (torch $(verify_torch docker), id ${have:0:12})"
+  fi
+}
+
+# ------------------------------------------------------------------------------------ lock
+
+take_lock() {
+  exec 9>"$LOCK"
+  if ! flock -n 9; then
+    log "another test-engine.sh run holds ${LOCK}; waiting"
+    flock -w 1800 9 || die "timed out waiting for ${LOCK}"
+  fi
+}
+
+# ------------------------------------------------------------------------------- provision
+
+provision() {
+  local started=$SECONDS
+  STEP="install packages"
+  # git and gnupg: exp:tag pushes with git and signs with gpg, and its tests do both for real
+  ensure_packages ca-certificates curl tar busybox-static debootstrap docker-registry \
+    apache2-utils git gnupg
+  if has_engine podman; then ensure_packages podman runc; fi
+  if has_engine docker; then
+    # without recommends: they bring needrestart, and apparmor (needed only where the kernel
+    # has AppArmor on) and cgroupfs-mount
+    local docker_pkgs=(docker.io iproute2)
+    [[ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" == Y* ]] && docker_pkgs+=(apparmor)
+    ensure_packages --no-install-recommends "${docker_pkgs[@]}"
+  fi
+
+  DOCKER_CLIENT_CONFIG=$(mktemp -d /tmp/exp-docker-config.XXXXXX)
+  TMP_DIRS+=("$DOCKER_CLIENT_CONFIG")
+
+  if has_engine podman; then
+    STEP="podman configuration"
+    local podman_restart=""
+    if write_podman_config; then
+      podman_restart=1
+      log "podman config: wrote ${PODMAN_CONF} and ${PODMAN_REGISTRIES_CONF}"
+    else
+      log "podman config: reusing ${PODMAN_CONF} and ${PODMAN_REGISTRIES_CONF}"
+    fi
+    STEP="podman service"
+    ensure_podman_service "$podman_restart"
+  fi
+
+  if has_engine docker; then
+    STEP="docker engine"
+    local docker_restart=""
+    if write_docker_config; then
+      docker_restart=1
+      log "docker config: wrote ${DOCKER_CONF}"
+    fi
+    ensure_docker_engine "$docker_restart"
+  fi
+
+  ensure_registries
+
+  if has_engine podman; then
+    ensure_images_primary podman
+    if has_engine docker; then ensure_images_docker_from_podman; fi
+  else
+    ensure_images_primary docker
+  fi
 
   STEP="environment file"
-  local line
-  line="export DOCKER_HOST=$(printf '%q' "$ENGINE_HOST")"
-  write_if_changed "$ENV_FILE" "$line" || true
+  local lines=()
+  if has_engine podman; then
+    lines+=("export CONTAINERS_CONF=${PODMAN_CONF}" "export CONTAINERS_REGISTRIES_CONF=${PODMAN_REGISTRIES_CONF}")
+    lines+=("export DOCKER_HOST=${PODMAN_HOST}" "export EXP_TEST_PODMAN_HOST=${PODMAN_HOST}")
+  else
+    lines+=("export DOCKER_HOST=${DOCKER_URL}")
+  fi
+  if has_engine docker; then lines+=("export EXP_TEST_DOCKER_HOST=${DOCKER_URL}"); fi
+  write_if_changed "$ENV_FILE" "$(printf '%s\n' "${lines[@]}")" || true
   STEP="done"
-  log "ready in ${SECONDS}s: engine ${MODE} at ${ENGINE_HOST}; registries 127.0.0.1:${REG_PORT}, 127.0.0.1:${REG_AUTH_PORT} (auth); env in ${ENV_FILE}"
-  printf '%s\n' "$line" >&3
+  log "ready in $((SECONDS - started)) s: $(has_engine podman && echo "podman ${PODMAN_HOST}; ")$(has_engine docker && echo "docker ${DOCKER_URL}; ")registries 127.0.0.1:${REG_PORT}, 127.0.0.1:${REG_AUTH_PORT} (auth); env in ${ENV_FILE}"
+  printf '%s\n' "${lines[@]}" >&3
+}
+
+# ------------------------------------------------------------------------------------ down
+
+down_docker() {
+  STEP="down: docker engine"
+  # kill running containers first: dockerd would give each its stop timeout (10 s)
+  local id
+  if [[ -n "$(our_docker_pids)" ]] && docker_answers; then
+    for id in $(curl -s --max-time 10 --unix-socket "$DOCKER_SOCK" http://localhost/containers/json |
+      grep -o '"Id":"[0-9a-f]*"' | cut -d'"' -f4); do
+      curl -s --max-time 10 --unix-socket "$DOCKER_SOCK" -X POST "http://localhost/containers/${id}/kill" >/dev/null || true
+    done
+  fi
+  stop_our_docker
+  remove_tree "$DOCKER_EXEC"
+  if [[ -e "$DOCKER_DATA" ]]; then
+    log "docker engine: removing ${DOCKER_DATA} ($(du -sh "$DOCKER_DATA" 2>/dev/null | cut -f1))"
+    remove_tree "$DOCKER_DATA"
+  fi
+  if command -v ip >/dev/null && ip link show dev "$DOCKER_BRIDGE" >/dev/null 2>&1; then
+    quiet ip link del "$DOCKER_BRIDGE"
+    log "docker engine: removed bridge ${DOCKER_BRIDGE}"
+  fi
+  # made by our dockerd and its containerd shims (fixed paths in 20.10 / containerd 1.6); removed
+  # only when empty
+  rmdir /run/docker/plugins /run/docker /run/containerd/s /run/containerd 2>/dev/null || true
+  rm -f "$DOCKER_LOG"
+}
+
+down_podman() {
+  STEP="down: podman"
+  # podman fails when CONTAINERS_CONF names a missing file (a partial earlier --down)
+  [[ -f "$PODMAN_CONF" ]] || unset CONTAINERS_CONF
+  [[ -f "$PODMAN_REGISTRIES_CONF" ]] || unset CONTAINERS_REGISTRIES_CONF
+  # (podman calls would create the machine's default storage when it is not there)
+  if command -v podman >/dev/null && [[ -d /var/lib/containers/storage ]]; then
+    # Containers made from our images (by the name they were created from, or by the id of an
+    # image that has no other names), then our images by name; an image that also carries
+    # someone else's names only loses ours.
+    local rows id name ids=() ours_only=() c removed=0
+    rows=$(podman images -a --noheading --no-trunc --format '{{.ID}} {{.Repository}}:{{.Tag}}' 2>>"$LOG" || true)
+    mapfile -t ids < <(awk -v re="$OUR_IMAGE_NAMES" '$2 ~ re {print $1}' <<<"$rows" | sort -u)
+    for id in "${ids[@]+"${ids[@]}"}"; do
+      if [[ -z "$(awk -v id="$id" -v re="$OUR_IMAGE_NAMES" '$1 == id && $2 !~ re' <<<"$rows")" ]]; then
+        ours_only+=("${id#sha256:}")
+      fi
+    done
+    while read -r c id name; do
+      [[ -n "$c" ]] || continue
+      if [[ "$name" =~ $OUR_IMAGE_NAMES ]] || [[ " ${ours_only[*]-} " == *" ${id#sha256:} "* ]]; then
+        quiet podman rm -f --time 0 "$c" || true
+        removed=$((removed + 1))
+      fi
+    done < <(podman ps -a --no-trunc --format '{{.ID}} {{.ImageID}} {{.Image}}' 2>>"$LOG" || true)
+    for id in "${ids[@]+"${ids[@]}"}"; do
+      if [[ " ${ours_only[*]-} " == *" ${id#sha256:} "* ]]; then
+        quiet podman rmi -f "$id" || true
+      else
+        while read -r name; do
+          quiet podman untag "$id" "$name" || true
+        done < <(awk -v id="$id" -v re="$OUR_IMAGE_NAMES" '$1 == id && $2 ~ re && $2 !~ /:<none>$/ {print $2}' <<<"$rows")
+      fi
+    done
+    ((${#ids[@]} + removed == 0)) ||
+      log "podman: removed ${#ours_only[@]} of our images, our names from $((${#ids[@]} - ${#ours_only[@]})) shared ones and ${removed} containers made from them"
+  fi
+  local pid
+  for pid in $(our_podman_pids); do stop_pid "podman service" "$pid" 15; done
+  stop_old_podman_service
+  if [[ -S "$PODMAN_SOCK" ]] && ! podman_answers; then rm -f "$PODMAN_SOCK"; fi
+  rmdir "$(dirname "$PODMAN_SOCK")" 2>/dev/null || true
+  rm -f "$PODMAN_PIDFILE" "$PODMAN_LOG"
+  if command -v podman >/dev/null && [[ -d /var/lib/containers/storage ]]; then
+    # The machine's default storage: reset it only when nothing but ours was in it.
+    local others
+    others=$({
+      podman ps -aq
+      podman images -aq
+      podman volume ls -q
+      podman pod ps -q
+      podman secret ls --noheading --format '{{.ID}}'
+      podman network ls --format '{{.Name}}' | grep -vx podman
+    } 2>>"$LOG" || true)
+    if [[ -z "$others" ]]; then
+      quiet podman system reset --force || true
+      log "podman: storage held nothing else: reset (/var/lib/containers/storage)"
+    else
+      log "podman: /var/lib/containers/storage keeps containers, images, volumes or networks that are not ours: left as is"
+    fi
+  fi
+}
+
+down_registries() {
+  local port pid
+  for port in "$REG_PORT" "$REG_AUTH_PORT"; do
+    STEP="down: registry 127.0.0.1:${port}"
+    for pid in $(pids_matching docker-registry "${CONF_DIR}/registry-${port}.yml"); do
+      stop_pid "registry 127.0.0.1:${port}" "$pid" 15
+    done
+    rm -f "/run/exp-registry-${port}.pid" "/var/log/exp-registry-${port}.log"
+  done
+  remove_tree "$STATE_DIR"
+}
+
+down() {
+  ((EUID == 0)) || die "must run as root"
+  local started=$SECONDS d
+  mkdir -p "$(dirname "$LOG")"
+  LOG_START=$(stat -c %s "$LOG" 2>/dev/null || echo 0)
+  echo "=== $(date -u +%FT%TZ) test-engine.sh --down (pid $$)" >>"$LOG"
+  LOG_OPENED=1
+  STEP="down: lock"
+  take_lock
+  down_docker
+  down_podman
+  down_registries
+  STEP="down: files"
+  if [[ -e "$CACHE_DIR" ]]; then
+    log "removing ${CACHE_DIR} ($(du -sh "$CACHE_DIR" 2>/dev/null | cut -f1))"
+    remove_tree "$CACHE_DIR"
+  fi
+  remove_old_global_files
+  remove_tree "$CONF_DIR"
+  for d in /tmp/exp-tiny.* /tmp/exp-docker-config.* /tmp/exp-apt.*; do remove_tree "$d"; done
+  STEP="done"
+  log "down in $((SECONDS - started)) s: engines, registries, images and files removed; installed packages stay"
+  LOG_OPENED=""
+  rm -f "$ENV_FILE" "$LOG" "$LOCK"
+}
+
+# ------------------------------------------------------------------------------------ main
+
+main() {
+  STEP="arguments"
+  while (($#)); do
+    case $1 in
+      --down) ACTION=down ;;
+      --engines) [[ $# -ge 2 ]] || { usage; exit 2; }; ENGINES=$2; shift ;;
+      --engines=*) ENGINES=${1#--engines=} ;;
+      -h | --help) usage; exit 0 ;;
+      *) usage; echo "unknown argument: $1" >&2; exit 2 ;;
+    esac
+    shift
+  done
+  case $ENGINES in
+    both | all | podman,docker | docker,podman) ENGINES=podman,docker ;;
+    podman | docker) ;;
+    *) usage; echo "--engines: podman, docker or podman,docker, not '${ENGINES}'" >&2; exit 2 ;;
+  esac
+  if [[ "$ACTION" == down ]]; then
+    down
+    return 0
+  fi
+  ((EUID == 0)) || die "must run as root"
+  mkdir -p "$(dirname "$LOG")" "$CACHE_DIR" "$STATE_DIR" "$CONF_DIR"
+  LOG_START=$(stat -c %s "$LOG" 2>/dev/null || echo 0)
+  echo "=== $(date -u +%FT%TZ) test-engine.sh --engines ${ENGINES} (pid $$)" >>"$LOG"
+  LOG_OPENED=1
+  STEP="lock"
+  take_lock
+  provision
 }
 
 main "$@"

@@ -4,6 +4,7 @@ Puts src/main/resources/dev/exprun/runtime on sys.path, gives every test a temp 
 clean EXP_* environment, and runs scripts in subprocesses that see the same module. Tests write to
 temp dirs only (the in-image run mounts the repository read-only).
 """
+import copy
 import hashlib
 import json
 import os
@@ -101,6 +102,58 @@ class FakeTensor(object):
         return isinstance(other, FakeTensor) and other.value == self.value
 
 
+class FakeDevice(object):
+    def __init__(self, type_):
+        self.type = type_
+
+
+# Every read of a FakeDeviceTensor's value, across all of them: (what, value).
+DEVICE_READS = []
+
+
+class FakeDeviceTensor(object):
+    """Stands in for a CUDA tensor: has what exprun checks (device.type, detach, clone), shares its
+    storage with what detach() returns (as torch does), copies it on clone(), and records each read
+    (item/tolist/__float__) in DEVICE_READS, where a read of a real CUDA tensor would wait for the
+    device. ``error``: every read raises it (a dead CUDA context)."""
+
+    def __init__(self, value, device="cuda", error=None, _storage=None, _clones=None):
+        self.storage = _storage if _storage is not None else [value]
+        self.device = FakeDevice(device)
+        self.error = error
+        self.clones = _clones if _clones is not None else []
+
+    def detach(self):
+        return FakeDeviceTensor(None, self.device.type, self.error, _storage=self.storage, _clones=self.clones)
+
+    def clone(self):
+        c = FakeDeviceTensor(copy.deepcopy(self.storage[0]), self.device.type, self.error)
+        self.clones.append(c)
+        return c
+
+    def add_(self, x):
+        self.storage[0] += x
+        return self
+
+    def _read(self, what):
+        DEVICE_READS.append((what, self.storage[0]))
+        if self.error is not None:
+            raise self.error
+        return self.storage[0]
+
+    def item(self):
+        v = self._read("item")
+        if isinstance(v, list):
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return v
+
+    def tolist(self):
+        return copy.deepcopy(self._read("tolist"))
+
+    def __float__(self):
+        return float(self._read("float"))
+
+
 def fake_torch(weights_only=True, fail_after=None):
     """A tiny stand-in for torch (save/load via pickle) to test save()/load_provenance() without torch.
 
@@ -138,6 +191,17 @@ def fake_torch(weights_only=True, fail_after=None):
     m.save = save
     m.load = load
     return m
+
+
+def quiet_log(test):
+    """Until ``test`` ends, only explicit _flush_log() calls write: not log()'s clock check (not even
+    the first call's), nor the flush thread (started by an earlier test in this process)."""
+    for name in ("_FLUSH_EVERY", "_TIMER_MIN_AGE"):
+        test.addCleanup(setattr, exprun, name, getattr(exprun, name))
+        setattr(exprun, name, 3600)
+    now = time.time()
+    exprun._S.next_flush = now + 3600
+    exprun._S.last_flush = now
 
 
 class ExprunTestCase(unittest.TestCase):

@@ -18,6 +18,7 @@ import pickle
 import signal
 import struct
 import sys
+import textwrap
 import threading
 import time
 import unittest
@@ -25,8 +26,9 @@ from unittest import mock
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from exprun_testlib import (EXPECTED_PROVENANCE, EXPRUN_PY, HAVE_NUMPY, PROVENANCE_KEYS, RECORD,  # noqa: E402
-                            ExprunTestCase, FakeTensor, exprun, fake_torch, sha256_of)
+from exprun_testlib import (DEVICE_READS, EXPECTED_PROVENANCE, EXPRUN_PY, HAVE_NUMPY,  # noqa: E402
+                            PROVENANCE_KEYS, RECORD, ExprunTestCase, FakeDeviceTensor, FakeTensor, exprun,
+                            fake_torch, quiet_log, sha256_of)
 
 NO_TORCH = {"torch": None}  # sys.modules entry None: "import torch" raises ImportError
 
@@ -403,6 +405,223 @@ class LogTest(ExprunTestCase):
         exprun.log(step=3)
         exprun._flush_log()
         self.assertEqual([1, 2, 3], [line["step"] for line in self.read_series()])
+
+
+def dev(value, **kwargs):
+    return FakeDeviceTensor(value, **kwargs)
+
+
+def without_time(line):
+    return {k: v for k, v in line.items() if k != "time"}
+
+
+class DeviceLogTest(ExprunTestCase):
+    """log() with device tensors (FakeDeviceTensor: a CUDA tensor's interface, reads recorded)."""
+
+    def setUp(self):
+        super().setUp()
+        del DEVICE_READS[:]
+        quiet_log(self)
+
+    def text(self):
+        with open(self.series_path()) as f:
+            return f.read()
+
+    def test_log_does_not_read_a_device_tensor_the_flush_does(self):
+        loss = dev(0.5)
+        exprun.log(step=1, loss=loss)
+        self.assertEqual([], DEVICE_READS)
+        self.assertEqual(1, len(loss.clones), "log() keeps a copy of the value")
+        exprun._flush_log()
+        self.assertEqual([("item", 0.5)], DEVICE_READS)
+        self.assertEqual([{"step": 1, "loss": 0.5}], [without_time(x) for x in self.read_series()])
+
+    def test_same_bytes_as_reading_the_value_at_the_call(self):
+        def record(make):
+            return dict(step=make(7), loss=make(0.1 + 0.2), n=make(3), flag=make(True), nan=make(float("nan")),
+                        inf=make(float("-inf")), vec=make([1.0, 2.5]), grid=make([[1, 2], [3, 4]]), empty=make([]),
+                        plain=0.25, name="x\u00e9", nested={"a": make(1.5), "b": [make(2), 3]}, time=1234.5)
+        exprun.log(**record(lambda v: dev(v, device="cpu")))  # read at the call: the old path
+        exprun.log(**record(dev))
+        exprun._flush_log()
+        with open(self.series_path(), "rb") as f:
+            eager, deferred = f.read().splitlines()
+        self.assertEqual(eager, deferred)
+        self.assertTrue(eager.startswith(b'{"step": 7, "loss": 0.30000000000000004, "n": 3, "flag": true, '
+                                         b'"nan": NaN, "inf": -Infinity, "vec": [1.0, 2.5], '), eager)
+
+    def test_time_is_taken_at_the_call(self):
+        before = time.time()
+        exprun.log(step=1, loss=dev(1.0))
+        after = time.time()
+        time.sleep(0.3)
+        exprun._flush_log()
+        line = self.read_series()[0]
+        self.assertEqual(["step", "loss", "time"], list(line))
+        self.assertTrue(before <= line["time"] <= after, (before, line["time"], after))
+
+    def test_an_in_place_change_after_the_call_does_not_change_the_line(self):
+        running = dev(1.0)
+        exprun.log(step=1, total=running)
+        running.add_(5.0)
+        view = running.detach()  # shares the storage, as torch's detach() does: the change is visible there
+        self.assertEqual(6.0, view.storage[0])
+        exprun.log(step=2, total=running)
+        exprun._flush_log()
+        self.assertEqual([1.0, 6.0], [line["total"] for line in self.read_series()])
+
+    def test_a_changed_list_after_the_call_does_not_change_the_line(self):
+        values = [dev(1.0), 2.0]
+        exprun.log(step=1, values=values)
+        values.append(3.0)
+        values[0] = dev(9.0)
+        exprun._flush_log()
+        self.assertEqual([1.0, 2.0], self.read_series()[0]["values"])
+
+    def test_many_calls_in_order_one_read_each_at_the_flush(self):
+        for i in range(100):
+            exprun.log(step=i, loss=dev(i * 0.5))
+            exprun.log(step=i, note="plain %d" % i)
+        self.assertEqual([], DEVICE_READS)
+        exprun._flush_log()
+        self.assertEqual(100, len(DEVICE_READS))
+        lines = self.read_series()
+        self.assertEqual([i for i in range(100) for _ in (0, 1)], [line["step"] for line in lines])
+        self.assertEqual([i * 0.5 for i in range(100)], [line["loss"] for line in lines[0::2]])
+        self.assertEqual(["plain %d" % i for i in range(100)], [line["note"] for line in lines[1::2]])
+
+    def test_an_unreadable_value_is_null_said_once_and_the_rest_is_written(self):
+        broken = RuntimeError("CUDA error: an illegal memory access was encountered\nmore detail")
+        exprun.log(step=0)
+        exprun._flush_log()
+        exprun.log(step=1, loss=dev(0.5, error=broken), acc=dev(0.75), lr=0.1)
+        exprun.log(step=2, loss=dev(0.25, error=broken))
+        exprun.log(step=3, loss=0.125)
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            exprun._flush_log()
+            exprun.log(step=4, loss=dev(1.0, error=broken))
+            exprun._flush_log()
+        lines = [without_time(x) for x in self.read_series()]
+        self.assertEqual([{"step": 0}, {"step": 1, "loss": None, "acc": 0.75, "lr": 0.1}, {"step": 2, "loss": None},
+                          {"step": 3, "loss": 0.125}, {"step": 4, "loss": None}], lines)
+        said = err.getvalue().splitlines()
+        self.assertEqual(1, len(said), err.getvalue())
+        self.assertIn("RuntimeError: CUDA error: an illegal memory access was encountered", said[0])
+        self.assertIn("null", said[0])
+
+    def test_what_json_cannot_write_still_raises_at_the_call(self):
+        with self.assertRaisesRegex(TypeError, "object"):
+            exprun.log(step=1, loss=dev(0.5), x=object())
+        with self.assertRaises(TypeError):
+            exprun.log(step=2, loss=dev(0.5), bad={(1, 2): 3})
+        exprun.log(step=3, loss=dev(0.5))
+        exprun._flush_log()
+        self.assertEqual([3], [line["step"] for line in self.read_series()])
+
+    def test_a_value_that_reads_as_no_json_number_is_null(self):
+        exprun.log(step=0)
+        exprun._flush_log()
+        exprun.log(step=1, loss=dev(complex(1, 2)), acc=0.5)  # (a real complex tensor is refused at the call)
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            exprun._flush_log()
+        self.assertEqual({"step": 1, "loss": None, "acc": 0.5}, without_time(self.read_series()[1]))
+        self.assertIn("complex", err.getvalue())
+
+    def test_thread_safe_with_device_values(self):
+        n_threads, n = 4, 500
+
+        def work(k):
+            for i in range(n):
+                exprun.log(step=i, thread=k, loss=dev(float(i)))
+                if i % 100 == 0:
+                    exprun._flush_log()
+
+        threads = [threading.Thread(target=work, args=(k,)) for k in range(n_threads)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        exprun._flush_log()
+        lines = self.read_series()
+        self.assertEqual(n_threads * n, len(lines))
+        for k in range(n_threads):
+            mine = [line for line in lines if line["thread"] == k]
+            self.assertEqual(list(range(n)), [line["step"] for line in mine])
+            self.assertEqual([float(i) for i in range(n)], [line["loss"] for line in mine])
+
+    def test_reload_writes_buffered_device_values(self):
+        exprun.log(step=1, loss=dev(0.5))
+        exprun.log(step=2, loss=dev(0.25))  # buffered
+        importlib.reload(exprun)
+        self.assertEqual([0.5, 0.25], [line["loss"] for line in self.read_series()])
+
+    # -- in a child: the flush thread, exit, SIGTERM, an uncaught exception, fork ------------------
+
+    PRELUDE = """
+        import os, sys, time, exprun
+        from exprun_testlib import DEVICE_READS, FakeDeviceTensor
+        {quiet}
+        for i in range(50):
+            exprun.log(step=i, loss=FakeDeviceTensor(i * 0.25))
+        print("READY reads=%d" % len(DEVICE_READS), flush=True)
+    """
+
+    def child(self, rest, quiet=True):
+        q = "exprun._TICK = 3600\n        exprun._FLUSH_EVERY = 3600" if quiet else ""
+        return textwrap.dedent(self.PRELUDE.format(quiet=q)) + textwrap.dedent(rest)
+
+    def expect_values(self):
+        lines = self.read_series()
+        self.assertEqual(list(range(50)), [line["step"] for line in lines])
+        self.assertEqual([i * 0.25 for i in range(50)], [line["loss"] for line in lines])
+
+    def test_normal_exit_reads_and_writes(self):
+        r = self.run_script(self.child(""))
+        self.assertEqual(0, r.returncode, r.stderr)
+        self.assertIn("READY reads=1", r.stdout)  # the first call is written at once: the rest at exit
+        self.expect_values()
+
+    def test_the_flush_thread_reads_and_writes_when_the_script_goes_quiet(self):
+        p = self.start_script(self.child("""
+            time.sleep(1.5)
+            print("QUIET reads=%d" % len(DEVICE_READS), flush=True)
+            time.sleep(60)
+        """, quiet=False))
+        self.expect_line(p, "READY reads=1")  # the first call is written at once
+        self.expect_line(p, "QUIET reads=50")
+        p.send_signal(signal.SIGKILL)
+        self.finish(p)
+        self.expect_values()
+
+    def test_sigterm_reads_and_writes(self):
+        p = self.start_script(self.child("time.sleep(60)"))
+        self.expect_line(p, "READY reads=1")
+        p.send_signal(signal.SIGTERM)
+        rc, _out, err = self.finish(p)
+        self.assertEqual(-signal.SIGTERM, rc, err)
+        self.expect_values()
+
+    def test_uncaught_exception_reads_and_writes(self):
+        r = self.run_script(self.child('raise RuntimeError("boom")'))
+        self.assertEqual(1, r.returncode)
+        self.assertIn("RuntimeError: boom", r.stderr)
+        self.expect_values()
+
+    @unittest.skipUnless(hasattr(os, "fork"), "no fork on this platform")
+    def test_a_forked_child_does_not_write_the_parents_device_values(self):
+        r = self.run_script(self.child("""
+            pid = os.fork()
+            if pid == 0:
+                exprun.log(step=100, loss=FakeDeviceTensor(-1.0))
+                sys.exit(0)
+            os.waitpid(pid, 0)
+        """))
+        self.assertEqual(0, r.returncode, r.stderr)
+        lines = self.read_series()
+        self.assertEqual(list(range(50)) + [100], sorted(line["step"] for line in lines))
+        self.assertEqual(-1.0, [line["loss"] for line in lines if line["step"] == 100][0])
 
 
 class SummaryTest(ExprunTestCase):
@@ -806,6 +1025,186 @@ class SeedTest(ExprunTestCase):
         lines = self.read_series()
         self.assertEqual([42, 42], [line["seed"] for line in lines])
         self.assertNotIn("step", lines[0])
+
+
+TORCH_ALERT = ("%s does not have a deterministic implementation, but you set 'torch.use_deterministic_algorithms(True, "
+               "warn_only=True)'. You can file an issue at https://github.com/pytorch/pytorch/issues to help us "
+               "prioritize adding deterministic support for this operation. (Triggered internally at "
+               "../aten/src/ATen/Context.cpp:82.)")
+
+# A child without torch (also in the PyTorch image) that raises torch's alert as torch does: its C++
+# TORCH_WARN reaches Python as a UserWarning issued from the calling frame. The real alert is in
+# test_exprun_torch.py.
+CHILD_PRELUDE = """
+import sys
+sys.modules["torch"] = None
+import json, os, warnings
+import exprun
+MSG = %r
+def alert(op):
+    warnings.warn(MSG %% op, UserWarning)
+def runtime():
+    path = os.path.join(os.environ["EXP_OUTPUT_DIR"], ".exprun", "runtime.json")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+""" % TORCH_ALERT
+
+
+class RuntimeJsonTest(ExprunTestCase):
+    def runtime_path(self):
+        return os.path.join(self.out, ".exprun", "runtime.json")
+
+    def runtime(self):
+        with open(self.runtime_path()) as f:
+            return json.load(f)
+
+    def child(self, code, **kwargs):
+        return self.run_script(CHILD_PRELUDE + textwrap.dedent(code), **kwargs)
+
+    def test_seed_everything_writes_it(self):
+        with mock.patch.dict(sys.modules, NO_TORCH):
+            exprun.seed_everything(42)
+            self.assertEqual({"schema": "exprun.runtime/v1", "seed": 42, "deterministic": None,
+                              "nondeterministic_ops": []}, self.runtime())
+            with open(self.runtime_path()) as f:
+                self.assertEqual(["schema", "seed", "deterministic", "nondeterministic_ops"], list(json.load(f)))
+            exprun.seed_everything(7)
+        self.assertEqual(7, self.runtime()["seed"])
+        self.assertEqual([], self.temp_leftovers())
+
+    def test_nothing_is_written_without_seed_everything_or_an_op(self):
+        r = self.child("""
+            exprun.log(step=1, loss=0.5)
+            exprun.summary(loss=0.5)
+            warnings.warn("something else", UserWarning)
+        """)
+        self.assertEqual(0, r.returncode, r.stderr)
+        self.assertTrue(os.path.exists(self.series_path()))
+        self.assertFalse(os.path.exists(os.path.join(self.out, ".exprun")))
+
+    def test_ops_hidden_by_the_scripts_filters_are_captured_in_order_and_not_printed(self):
+        r = self.child("""
+            warnings.simplefilter("ignore")
+            exprun.seed_everything(3)
+            for i in range(100):
+                alert("upsample_bilinear2d_backward_out_cuda")
+                print("AFTER-FIRST", json.dumps(runtime()), flush=True) if i == 0 else None
+                alert("adaptive_avg_pool2d_backward_cuda")
+            warnings.warn("an unrelated warning", UserWarning)
+        """)
+        self.assertEqual(0, r.returncode, r.stderr)
+        self.assertNotIn("deterministic", r.stderr)
+        self.assertNotIn("unrelated", r.stderr)
+        # Written when the op was first seen, not only at exit.
+        first = json.loads(r.stdout.split("AFTER-FIRST ", 1)[1].splitlines()[0])
+        self.assertEqual(["upsample_bilinear2d_backward_out_cuda"], first["nondeterministic_ops"])
+        self.assertEqual({"schema": "exprun.runtime/v1", "seed": 3, "deterministic": None,
+                          "nondeterministic_ops": ["upsample_bilinear2d_backward_out_cuda",
+                                                   "adaptive_avg_pool2d_backward_cuda"]},
+                         self.runtime())
+        self.assertEqual([], self.temp_leftovers())
+
+    def test_with_the_default_filters_each_is_printed_once_as_before(self):
+        code = """
+            for i in range(50):
+                alert("put_")
+                alert("index_add_cuda_")
+        """
+        r = self.child("exprun.seed_everything(3)\n" + textwrap.dedent(code))
+        self.assertEqual(0, r.returncode, r.stderr)
+        self.assertEqual(1, r.stderr.count("put_ does not have a deterministic"), r.stderr)
+        self.assertEqual(1, r.stderr.count("index_add_cuda_ does not have a deterministic"), r.stderr)
+        self.assertEqual(["put_", "index_add_cuda_"], self.runtime()["nondeterministic_ops"])
+        without = self.child(textwrap.dedent(code))  # the control: the same script without exprun's filter
+        self.assertEqual(r.stderr, without.stderr)
+
+    def test_the_scripts_filters_still_decide_what_is_printed(self):
+        r = self.child("""
+            warnings.filterwarnings("ignore", message="quiet_op")
+            warnings.filterwarnings("error", message="raising_op")
+            warnings.filterwarnings("always", message="loud_op")
+            warnings.filterwarnings("ignore", message="mod_op", module="__main__")
+            warnings.filterwarnings("ignore", message="other_mod_op", module="somewhere.else")
+            exprun.seed_everything(1)
+            for i in range(3):
+                alert("quiet_op")
+                alert("loud_op")
+                alert("mod_op")
+                alert("other_mod_op")
+                try:
+                    alert("raising_op")
+                except UserWarning as e:
+                    print("RAISED", str(e)[:10])
+        """)
+        self.assertEqual(0, r.returncode, r.stderr)
+        self.assertEqual(0, r.stderr.count(" quiet_op does not"), r.stderr)
+        self.assertEqual(3, r.stderr.count(" loud_op does not"), r.stderr)
+        self.assertEqual(0, r.stderr.count(" mod_op does not"), r.stderr)  # module "__main__": ignored
+        self.assertEqual(1, r.stderr.count(" other_mod_op does not"), r.stderr)  # no filter matches: once
+        self.assertEqual(3, r.stdout.count("RAISED raising_o"), r.stdout)
+        self.assertEqual(["quiet_op", "loud_op", "mod_op", "other_mod_op", "raising_op"],
+                         self.runtime()["nondeterministic_ops"])
+
+    def test_a_change_of_the_filters_behind_exprun_is_followed(self):
+        r = self.child("""
+            exprun.seed_everything(1)
+            alert("late_op")
+            alert("late_op")                                  # default: printed once
+            with warnings.catch_warnings():
+                warnings.simplefilter("always", append=True)  # behind exprun's filter
+                alert("late_op")
+                alert("late_op")                              # always: printed twice
+            alert("late_op")                                  # default again, already printed
+        """)
+        self.assertEqual(0, r.returncode, r.stderr)
+        self.assertEqual(3, r.stderr.count(" late_op does not"), r.stderr)
+
+    def test_the_scripts_showwarning_and_catch_warnings_keep_working(self):
+        r = self.child("""
+            seen = []
+            def mine(message, category, filename, lineno, file=None, line=None):
+                seen.append(str(message).split()[0])
+            warnings.showwarning = mine
+            exprun.seed_everything(1)
+            alert("first_op")
+            alert("first_op")
+            with warnings.catch_warnings(record=True) as rec:
+                warnings.simplefilter("always")
+                alert("second_op")
+                alert("second_op")
+            import logging
+            logging.basicConfig(format="LOGGED %(message)s")
+            logging.captureWarnings(True)
+            alert("third_op")
+            print("SEEN", seen, "RECORDED", [str(w.message).split()[0] for w in rec])
+        """)
+        self.assertEqual(0, r.returncode, r.stderr)
+        self.assertIn("SEEN ['first_op'] RECORDED ['second_op', 'second_op']", r.stdout)
+        self.assertIn("third_op does not", r.stderr)  # through logging
+        self.assertEqual(["first_op", "second_op", "third_op"], self.runtime()["nondeterministic_ops"])
+
+    def test_a_shown_alert_is_captured_without_seed_everything(self):
+        r = self.child("""
+            alert("put_")
+        """)
+        self.assertEqual(0, r.returncode, r.stderr)
+        self.assertEqual({"schema": "exprun.runtime/v1", "seed": None, "deterministic": None,
+                          "nondeterministic_ops": ["put_"]}, self.runtime())
+
+    def test_an_unwritable_output_dir_is_said_once_and_the_run_goes_on(self):
+        with open(os.path.join(self.out, ".exprun"), "w") as f:
+            f.write("a file where the directory should be")
+        r = self.child("""
+            exprun.seed_everything(1)
+            alert("a_op")
+            alert("b_op")
+            print("DONE")
+        """)
+        self.assertEqual(0, r.returncode, r.stderr)
+        self.assertIn("DONE", r.stdout)
+        self.assertEqual(1, r.stderr.count("exprun: cannot write .exprun/runtime.json"), r.stderr)
 
 
 def numpy_draw():

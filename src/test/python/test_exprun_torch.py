@@ -10,16 +10,19 @@ import io
 import json
 import os
 import random
+import signal
 import struct
 import sys
+import time
 import types
 import unittest
+import warnings
 from unittest import mock
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from exprun_testlib import (EXPECTED_PROVENANCE, EXPRUN_PY, HAVE_NUMPY, HAVE_SAFETENSORS,  # noqa: E402
-                            HAVE_TORCH, PROVENANCE_KEYS, RECORD, ExprunTestCase, exprun, sha256_of)
+                            HAVE_TORCH, PROVENANCE_KEYS, RECORD, ExprunTestCase, exprun, quiet_log, sha256_of)
 
 EXPECTED_RECORD_INT_PARAMS = dict(RECORD, runId="20261122-070000-000-0000aaaa", params={"epochs": 40, "seed": 1})
 
@@ -82,6 +85,139 @@ class TorchLogTest(ExprunTestCase):
         self.assertIs(True, line["flag"])
         if HAVE_NUMPY:
             self.assertEqual(0.25, line["np32"])
+
+    def test_a_complex_tensor_is_refused_at_the_call(self):
+        with self.assertRaisesRegex(TypeError, "complex"):
+            exprun.log(step=1, z=torch.tensor(1 + 2j))
+
+
+VALUES = lambda: dict(  # noqa: E731 - fresh tensors per call
+    loss=torch.tensor(0.5, requires_grad=True) * 2, f32=torch.tensor(0.1), bf=torch.tensor(1.5, dtype=torch.bfloat16),
+    half=torch.tensor([float("nan"), float("inf")], dtype=torch.float16), one=torch.tensor([3]),
+    one_one=torch.tensor([[2.5]]), vec=torch.tensor([1.0, 2.0]), grid=torch.arange(6).reshape(2, 3),
+    flag=torch.tensor(True), u8=torch.tensor(255, dtype=torch.uint8), empty=torch.zeros(0), empty2=torch.zeros(2, 0),
+    f64=torch.tensor(1 / 3, dtype=torch.float64), nested={"a": torch.tensor(4), "b": [torch.tensor(0.25), 1]},
+    plain=0.125, name="x")
+
+
+@unittest.skipUnless(HAVE_TORCH, "torch is not installed")
+class TorchDeferredLogTest(ExprunTestCase):
+    """The flush's batched read, with real tensors: CPU ones sent down the device path by emptying
+    exprun._READ_CPU_AT_FLUSH (this image has no GPU); a meta tensor takes it by itself."""
+
+    def setUp(self):
+        super().setUp()
+        quiet_log(self)
+
+    def deferred(self):
+        return mock.patch.object(exprun, "_READ_CPU_AT_FLUSH", True)
+
+    def spy(self, name):
+        calls = []
+        real = getattr(torch.Tensor, name)
+
+        def spy(self_, *args, **kwargs):
+            calls.append(name)
+            return real(self_, *args, **kwargs)
+
+        return mock.patch.object(torch.Tensor, name, spy), calls
+
+    def lines_bytes(self):
+        with open(self.series_path(), "rb") as f:
+            return f.read().splitlines()
+
+    def test_same_bytes_as_reading_at_the_call(self):
+        exprun.log(step=torch.tensor(7), **VALUES(), time=99.5)
+        with self.deferred():
+            exprun.log(step=torch.tensor(7), **VALUES(), time=99.5)
+            self.assertTrue(exprun._S.pending)
+        exprun._flush_log()
+        eager, deferred = self.lines_bytes()
+        self.assertEqual(eager, deferred)
+        line = json.loads(eager)
+        self.assertEqual(["step", "loss", "f32", "bf", "half", "one", "one_one", "vec", "grid", "flag", "u8", "empty",
+                          "empty2", "f64", "nested", "plain", "name", "time"], list(line))
+        self.assertEqual([3, 2.5, [[0, 1, 2], [3, 4, 5]], True, 255, [], [[], []]],
+                         [line[k] for k in ("one", "one_one", "grid", "flag", "u8", "empty", "empty2")])
+
+    def test_log_reads_nothing_and_the_flush_reads_each_group_once(self):
+        patch_item, items = self.spy("item")
+        patch_tolist, tolists = self.spy("tolist")
+        stack_calls = []
+        real_stack = torch.stack
+
+        def stack(ts, *args, **kwargs):
+            stack_calls.append(len(ts))
+            return real_stack(ts, *args, **kwargs)
+
+        with self.deferred(), patch_item, patch_tolist, mock.patch.object(torch, "stack", stack):
+            for i in range(500):
+                exprun.log(step=i, loss=torch.tensor(i * 0.5), n=torch.tensor(i), vec=torch.tensor([i, -i]))
+            self.assertEqual(([], [], []), (items, tolists, stack_calls))
+            exprun._flush_log()
+        self.assertEqual([500, 500, 500], stack_calls)  # (float32, []), (int64, []), (int64, [2])
+        self.assertEqual(3, len(tolists))
+        self.assertEqual([], items)
+        lines = self.read_series()
+        self.assertEqual([i * 0.5 for i in range(500)], [line["loss"] for line in lines])
+        self.assertEqual([[i, -i] for i in range(500)], [line["vec"] for line in lines])
+
+    def test_an_in_place_update_after_the_call_does_not_change_the_line(self):
+        with self.deferred():
+            running = torch.zeros(())
+            for i in range(3):
+                running += 1.0
+                exprun.log(step=i, total=running)
+            w = torch.ones(2, requires_grad=True)
+            exprun.log(step=3, w=w)
+            with torch.no_grad():
+                w.mul_(5)
+        exprun._flush_log()
+        lines = self.read_series()
+        self.assertEqual([1.0, 2.0, 3.0], [line["total"] for line in lines[:3]])
+        self.assertEqual([1.0, 1.0], lines[3]["w"])
+
+    def test_an_unreadable_tensor_is_null_said_once_the_rest_written(self):
+        # A meta tensor has no data: reading it fails as a dead CUDA context would.
+        exprun.log(step=0)
+        exprun._flush_log()
+        exprun.log(step=1, ghost=torch.tensor(1.0, device="meta"), acc=torch.tensor(0.75), lr=0.1)
+        with self.deferred():
+            exprun.log(step=2, ghost=torch.ones(3, device="meta"), loss=torch.tensor(0.5))
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            exprun._flush_log()
+        lines = [{k: v for k, v in x.items() if k != "time"} for x in self.read_series()]
+        self.assertEqual([{"step": 0}, {"step": 1, "ghost": None, "acc": 0.75, "lr": 0.1},
+                          {"step": 2, "ghost": None, "loss": 0.5}], lines)
+        said = err.getvalue().splitlines()
+        self.assertEqual(1, len(said), err.getvalue())
+        self.assertIn("could not be read", said[0])
+
+    def test_sigterm_and_exit_read_real_tensors(self):
+        code = """
+            import time, torch, exprun
+            exprun._READ_CPU_AT_FLUSH = True
+            exprun._TICK = 3600
+            exprun._FLUSH_EVERY = 3600
+            acc = torch.zeros(())
+            for i in range(50):
+                acc += 0.25
+                exprun.log(step=i, acc=acc)
+            print("READY", flush=True)
+            {end}
+        """
+        for end in ("pass", "time.sleep(60)"):
+            if os.path.exists(self.series_path()):
+                os.unlink(self.series_path())
+            p = self.start_script(code.format(end=end))
+            self.expect_line(p, "READY")
+            if end != "pass":
+                p.send_signal(signal.SIGTERM)
+            rc, _out, err = self.finish(p)
+            self.assertEqual(0 if end == "pass" else -signal.SIGTERM, rc, err)
+            lines = self.read_series()
+            self.assertEqual([(i + 1) * 0.25 for i in range(50)], [line["acc"] for line in lines], end)
 
     def test_summary_of_tensors(self):
         self.assertEqual({"loss": 0.25, "n": 4}, exprun.summary(loss=torch.tensor(0.25), n=torch.tensor(4)))
@@ -318,6 +454,72 @@ class TorchSeedTest(ExprunTestCase):
         self.assertEqual(":4096:8", os.environ["CUBLAS_WORKSPACE_CONFIG"])
         exprun._flush_log()
         self.assertEqual([1234, 1234, 99], [line["seed"] for line in self.read_series()])
+        self.assertTrue(torch.is_deterministic_algorithms_warn_only_enabled())
+
+    def test_strict(self):
+        exprun.seed_everything(1, strict=True)
+        self.assertTrue(torch.are_deterministic_algorithms_enabled())
+        self.assertFalse(torch.is_deterministic_algorithms_warn_only_enabled())
+        with self.assertRaisesRegex(RuntimeError, "put_ does not have a deterministic implementation"):
+            torch.zeros(5).put_(torch.tensor([0, 0]), torch.tensor([1.0, 2.0]))
+        exprun.seed_everything(1)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            torch.zeros(5).put_(torch.tensor([0, 0]), torch.tensor([1.0, 2.0]))
+        self.assertEqual(1, len(caught))
+        self.assertTrue(str(caught[0].message).startswith("put_ does not have a deterministic implementation"))
+        with open(os.path.join(self.out, ".exprun", "runtime.json")) as f:
+            self.assertEqual(["put_"], json.load(f)["nondeterministic_ops"])
+
+
+@unittest.skipUnless(HAVE_TORCH, "torch is not installed")
+class TorchNondeterminismTest(ExprunTestCase):
+    """torch's own alert: put_(accumulate=False) alerts on the CPU too (torch 1.13 has no Python
+    binding for raising the alert directly, e.g. torch._C._alert_not_deterministic)."""
+
+    PUT = "x = torch.zeros(5)\nfor _ in range(3):\n    x.put_(torch.tensor([0, 0]), torch.tensor([1.0, 2.0]))\n"
+
+    def runtime(self):
+        with open(os.path.join(self.out, ".exprun", "runtime.json")) as f:
+            return json.load(f)
+
+    def test_the_real_alert_is_captured_though_the_script_ignores_warnings(self):
+        r = self.run_script("import json, os, warnings, torch, exprun\n"
+                            "warnings.simplefilter('ignore')\n"
+                            "exprun.seed_everything(5)\n" + self.PUT +
+                            "path = os.path.join(os.environ['EXP_OUTPUT_DIR'], '.exprun', 'runtime.json')\n"
+                            "print('BEFORE-EXIT', json.dumps(json.load(open(path))))\n")
+        self.assertEqual(0, r.returncode, r.stderr)
+        self.assertNotIn("does not have a deterministic", r.stderr)
+        before_exit = json.loads(r.stdout.split("BEFORE-EXIT ", 1)[1])
+        self.assertEqual(["put_"], before_exit["nondeterministic_ops"])
+        self.assertEqual({"schema": "exprun.runtime/v1", "seed": 5, "deterministic": "warn",
+                          "nondeterministic_ops": ["put_"]}, self.runtime())
+
+    def test_with_the_default_filters_it_is_printed_once(self):
+        r = self.run_script("import torch, exprun\nexprun.seed_everything(5)\n" + self.PUT)
+        self.assertEqual(0, r.returncode, r.stderr)
+        self.assertEqual(1, r.stderr.count("put_ does not have a deterministic implementation"), r.stderr)
+        self.assertEqual(["put_"], self.runtime()["nondeterministic_ops"])
+
+    def test_strict_raises_and_names_the_op(self):
+        r = self.run_script("import torch, exprun\nexprun.seed_everything(5, strict=True)\n" + self.PUT)
+        self.assertEqual(1, r.returncode, r.stderr)
+        self.assertIn("RuntimeError: put_ does not have a deterministic implementation", r.stderr)
+        self.assertEqual({"schema": "exprun.runtime/v1", "seed": 5, "deterministic": "strict",
+                          "nondeterministic_ops": ["put_"]}, self.runtime())
+
+    def test_rewritten_at_exit_with_what_torch_says_then(self):
+        r = self.run_script("""
+            import torch, exprun
+            exprun.seed_everything(5)
+            print("AT-SEED", open(exprun._output_dir() + "/.exprun/runtime.json").read().count('"warn"'))
+            torch.use_deterministic_algorithms(False)
+        """)
+        self.assertEqual(0, r.returncode, r.stderr)
+        self.assertIn("AT-SEED 1", r.stdout)
+        self.assertEqual({"schema": "exprun.runtime/v1", "seed": 5, "deterministic": None, "nondeterministic_ops": []},
+                         self.runtime())
 
 
 @unittest.skipUnless(HAVE_TORCH, "torch is not installed")

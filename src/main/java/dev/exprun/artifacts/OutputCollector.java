@@ -23,6 +23,8 @@ public final class OutputCollector {
     public static final List<String> CHECKPOINT_EXTENSIONS = List.of("pt", "pth", "ckpt", "safetensors", "onnx");
     static final String DEFAULT_CLASSIFIER = "model";
     private static final String RESERVED_PREFIX = "exp-";
+    /** exprun's own reports (.exprun/runtime.json) go into the record, never out as outputs. */
+    public static final String RUNTIME_DIR = ".exprun";
 
     public List<CollectedOutput> collect(Path outDir, List<OutputSpec> specs) {
         List<Path> files = listFiles(outDir);
@@ -100,7 +102,8 @@ public final class OutputCollector {
             return List.of();
         }
         try (Stream<Path> walk = Files.walk(outDir)) {
-            return walk.filter(p -> Files.isRegularFile(p) || Files.isSymbolicLink(p)).sorted().toList();
+            Path runtime = outDir.resolve(RUNTIME_DIR);
+            return walk.filter(p -> !p.startsWith(runtime)).filter(p -> Files.isRegularFile(p) || Files.isSymbolicLink(p)).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot list " + outDir, e);
         }

@@ -13,6 +13,7 @@ public record CheckConfiguration(
         String pull,
         String dockerHost,
         String gpus,
+        String gpuRequest,
         Map<String, RegistryCredentials> registryCredentials,
         Map<String, String> hostEnvironment) {
 }

@@ -8,12 +8,15 @@ import dev.exprun.container.ContainerRunner;
 import dev.exprun.container.ContainerSpec;
 import dev.exprun.container.EngineConnection;
 import dev.exprun.container.GpuRequest;
+import dev.exprun.container.GpuRequestMode;
+import dev.exprun.container.GpuRequestRefused;
 import dev.exprun.container.ImageReference;
 import dev.exprun.container.ImageResolver;
 import dev.exprun.container.Mount;
 import dev.exprun.container.PullPolicy;
 import dev.exprun.container.ResolvedImage;
 import dev.exprun.container.ShutdownGuard;
+import dev.exprun.core.ExpError;
 import dev.exprun.core.ExpException;
 import dev.exprun.core.ExpLog;
 import dev.exprun.core.FileTrees;
@@ -50,13 +53,13 @@ public final class EnvironmentChecker {
     public List<CheckRow> check(CheckConfiguration config) {
         List<CheckRow> rows = new ArrayList<>();
         GpuRequest gpus = GpuRequest.parse(config.gpus());
-        try (EngineConnection engine = EngineConnection.open(EngineConnection.chooseHost(config.dockerHost(), config.hostEnvironment()),
-                config.hostEnvironment().get("DOCKER_CONFIG"))) {
-            rows.add(new CheckRow("engine", Verdict.OK, engine.info().name() + " " + engine.info().version() + " (API "
-                    + engine.info().apiVersion() + ") at " + engine.host(), null, true));
+        GpuRequestMode gpuRequest = GpuRequestMode.parse(config.gpuRequest());
+        try (EngineConnection engine = EngineConnection.open(config.dockerHost(), config.hostEnvironment())) {
+            rows.add(new CheckRow("engine", Verdict.OK, engine.info().describe() + " at " + engine.host() + " (" + engine.source() + ")",
+                    null, true));
             ResolvedImage image = image(engine, config, rows);
             if (image != null) {
-                inContainer(engine, image, gpus, config, rows);
+                inContainer(engine, image, gpus, gpuRequest, config, rows);
             } else {
                 skipContainerRows(gpus, rows, "the image is not available");
             }
@@ -106,8 +109,18 @@ public final class EnvironmentChecker {
     }
 
     /** One container runs the GPU check (when GPUs are asked for) and then exprun.check_env(). */
-    private void inContainer(EngineConnection engine, ResolvedImage image, GpuRequest gpus, CheckConfiguration config,
-                             List<CheckRow> rows) {
+    private void inContainer(EngineConnection engine, ResolvedImage image, GpuRequest gpus, GpuRequestMode gpuRequest,
+                             CheckConfiguration config, List<CheckRow> rows) {
+        GpuRequestMode mode = null;
+        if (gpus.requested()) {
+            try {
+                mode = gpuRequest.resolve(engine.info(), gpus);
+                gpus.deviceRequest(mode);
+            } catch (ExpError e) {
+                refusedGpus(rows, e);
+                return;
+            }
+        }
         String id = "check-" + RunId.next(Instant.now());
         Path dir = config.buildDir().resolve("exp").resolve("check-env").resolve(id).toAbsolutePath();
         ContainerOutcome outcome;
@@ -118,12 +131,16 @@ public final class EnvironmentChecker {
             ContainerSpec spec = new ContainerSpec("exp-" + id, image.imageId(),
                     gpus.requested() ? GpuCheck.wrap(command, gpus) : command,
                     Map.of("PYTHONPATH", RuntimeFiles.pythonPath(null, image.envValue("PYTHONPATH"))),
-                    ContainerRunner.labels(id, config.projectCoordinates(), null, BuildIdentity.current()),
-                    List.of(new Mount(dir.resolve("lib"), RunDirectory.CONTAINER_LIB, true)), "/", null, 256L << 20, null, gpus);
+                    ContainerRunner.labels(id, config.projectCoordinates(), null, BuildIdentity.current(), null),
+                    List.of(new Mount(dir.resolve("lib"), RunDirectory.CONTAINER_LIB, true)), "/", null, 256L << 20, null, gpus, mode);
             try (ShutdownGuard guard = new ShutdownGuard(engine.client(), () -> { })) {
                 outcome = new ContainerRunner(engine, log).run(spec, dir.resolve("log.txt"),
                         (stderr, line) -> log.debug((stderr ? "[err] " : "[out] ") + line), CONTAINER_TIMEOUT, guard);
             }
+        } catch (GpuRequestRefused e) {
+            FileTrees.deleteQuietly(dir);
+            refusedGpus(rows, e);
+            return;
         } catch (IOException | RuntimeException e) {
             rows.add(new CheckRow("gpus", Verdict.SKIPPED, gpus.requested() ? "the check container could not start" : "none requested (gpus=none)",
                     null, false));
@@ -135,6 +152,12 @@ public final class EnvironmentChecker {
         rows.add(gpuRow(gpus, output));
         rows.add(torchRow(output, outcome, gpus));
         FileTrees.deleteQuietly(dir);
+    }
+
+    /** The GPU request itself was refused (by the engine, or as it is written): the gpus row fails, torch is not blamed. */
+    private static void refusedGpus(List<CheckRow> rows, ExpError e) {
+        rows.add(new CheckRow("gpus", Verdict.FAIL, e.getMessage().replace(" Training was not started.", ""), e.fix(), true));
+        rows.add(new CheckRow("torch", Verdict.SKIPPED, "not run: the GPU request was refused", null, true));
     }
 
     private static CheckRow gpuRow(GpuRequest gpus, String output) {

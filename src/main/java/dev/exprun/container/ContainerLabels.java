@@ -8,6 +8,8 @@ public final class ContainerLabels {
     public static final String BUILD_HOST = "dev.exprun.build-host";
     public static final String BUILD_PID = "dev.exprun.build-pid";
     public static final String BUILD_STARTED = "dev.exprun.build-started";
+    /** The run directory on the build's host: where a later run finishes the record of a killed build. */
+    public static final String RUN_DIR = "dev.exprun.run-dir";
 
     private ContainerLabels() {
     }

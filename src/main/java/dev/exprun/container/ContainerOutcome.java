@@ -2,7 +2,11 @@ package dev.exprun.container;
 
 import java.util.List;
 
-/** How a run's container ended. exitCode is null when it never started or its status is unknown. */
+/**
+ * How a run's container ended. exitCode is null when it never started or its status is unknown.
+ * lastLines: the log's last lines; lastErrorLines: stderr's own last lines, kept apart because stdout
+ * and stderr are two pipes, and an engine may deliver a traceback before the last progress lines.
+ */
 public record ContainerOutcome(String containerId, Integer exitCode, boolean timedOut, boolean interrupted,
-                               List<String> lastLines) {
+                               List<String> lastLines, List<String> lastErrorLines) {
 }

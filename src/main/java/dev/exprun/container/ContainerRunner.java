@@ -2,8 +2,6 @@ package dev.exprun.container;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
-import com.github.dockerjava.api.command.WaitContainerResultCallback;
-import com.github.dockerjava.api.exception.DockerClientException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
@@ -18,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -55,20 +54,20 @@ public final class ContainerRunner {
         LogPump pump = new LogPump(rawLog, sink, TAIL_LINES);
         try {
             if (guard.interrupted()) {
-                return new ContainerOutcome(id, null, false, true, List.of());
+                return new ContainerOutcome(id, null, false, true, List.of(), List.of());
             }
             attach(id, pump);
             try {
                 engine.client().startContainerCmd(id).exec();
             } catch (DockerException e) {
-                throw new ExpError("The engine could not start the container for image " + spec.imageId() + ": "
-                        + EngineConnection.rootMessage(e), "check the command, user and mounts in the plugin configuration", e);
+                throw gpuRefusal(spec, e).orElseGet(() -> new ExpError("The engine could not start the container for image "
+                        + spec.imageId() + ": " + EngineConnection.rootMessage(e), "check the command, user and mounts in the plugin configuration", e));
             }
             WaitResult wait = waitFor(id, timeout);
             drain(pump);
-            new LogReconciler(engine.client(), log).reconcile(id, rawLog, pump);
+            new LogReconciler(engine.client(), log, EngineIdentity.DOCKER.equals(engine.info().name())).reconcile(id, rawLog, pump);
             pump.finish();
-            return new ContainerOutcome(id, wait.exitCode, wait.timedOut, guard.interrupted(), pump.tail());
+            return new ContainerOutcome(id, wait.exitCode, wait.timedOut, guard.interrupted(), pump.tail(), pump.errorTail());
         } finally {
             pump.seal();
             pump.finish();
@@ -111,7 +110,7 @@ public final class ContainerRunner {
             host = host.withNetworkMode(spec.network());
         }
         if (spec.gpus().requested()) {
-            host = host.withDeviceRequests(List.of(spec.gpus().deviceRequest().orElseThrow()));
+            host = host.withDeviceRequests(List.of(spec.gpus().deviceRequest(spec.gpuMode())));
         }
         CreateContainerCmd cmd = engine.client().createContainerCmd(spec.imageId())
                 .withName(spec.name())
@@ -126,28 +125,36 @@ public final class ContainerRunner {
         try {
             return cmd.exec().getId();
         } catch (DockerException e) {
-            throw new ExpError("The engine refused to create the container " + spec.name() + ": "
-                    + EngineConnection.rootMessage(e), "check <network>, <user>, <gpus> and the mounts", e);
+            throw gpuRefusal(spec, e).orElseGet(() -> new ExpError("The engine refused to create the container " + spec.name() + ": "
+                    + EngineConnection.rootMessage(e), "check <network>, <user>, <gpus> and the mounts", e));
         }
+    }
+
+    /** Engines refuse GPU requests at create (Podman with CDI) or at start (Docker): either way, the fix is about GPUs. */
+    private Optional<ExpError> gpuRefusal(ContainerSpec spec, DockerException e) {
+        if (!spec.gpus().requested()) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(GpuRequestRefused.explain(EngineConnection.rootMessage(e), spec.gpus(), spec.gpuMode(), engine.info(), e));
     }
 
     private record WaitResult(Integer exitCode, boolean timedOut) {
     }
 
     private WaitResult waitFor(String id, Duration timeout) {
-        WaitContainerResultCallback callback = engine.client().waitContainerCmd(id).exec(new WaitContainerResultCallback());
+        WaitCallback callback = engine.client().waitContainerCmd(id).exec(new WaitCallback());
         try {
-            if (timeout == null) {
-                return new WaitResult(callback.awaitStatusCode(), false);
-            }
-            return new WaitResult(callback.awaitStatusCode(timeout.toMillis(), TimeUnit.MILLISECONDS), false);
-        } catch (DockerClientException e) {
-            if (timeout == null || !String.valueOf(e.getMessage()).contains("timeout")) {
-                return new WaitResult(exitCodeAfterTheFact(id), false);
+            if (timeout == null || callback.await(timeout.toMillis())) {
+                Integer code = timeout == null ? callback.await() : callback.statusCode();
+                // A wait stream cut by a stop (ours or the shutdown hook's) has no code: ask the engine.
+                return new WaitResult(code != null ? code : exitCodeAfterTheFact(id), false);
             }
             log.warn("The run reached its timeout (" + timeout.toSeconds() + " s); stopping the container");
             stopQuietly(engine.client(), id, STOP_GRACE_SECONDS);
             return new WaitResult(exitCodeAfterTheFact(id), true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new WaitResult(exitCodeAfterTheFact(id), false);
         } finally {
             closeQuietly(callback);
         }
@@ -217,14 +224,18 @@ public final class ContainerRunner {
         }
     }
 
-    /** Labels that tie a container to this build and project. */
-    public static Map<String, String> labels(String runId, String project, String commit, BuildIdentity build) {
-        return Map.of(
+    /** Labels that tie a container to this build and project; runDir null when the container has no run directory. */
+    public static Map<String, String> labels(String runId, String project, String commit, BuildIdentity build, Path runDir) {
+        Map<String, String> labels = new java.util.HashMap<>(Map.of(
                 ContainerLabels.RUN_ID, runId,
                 ContainerLabels.PROJECT, project,
                 ContainerLabels.GIT_COMMIT, commit == null ? "none" : commit,
                 ContainerLabels.BUILD_HOST, build.host(),
                 ContainerLabels.BUILD_PID, String.valueOf(build.pid()),
-                ContainerLabels.BUILD_STARTED, String.valueOf(build.startedMillis()));
+                ContainerLabels.BUILD_STARTED, String.valueOf(build.startedMillis())));
+        if (runDir != null) {
+            labels.put(ContainerLabels.RUN_DIR, runDir.toAbsolutePath().toString());
+        }
+        return Map.copyOf(labels);
     }
 }

@@ -3,7 +3,7 @@ package dev.exprun.container;
 import java.util.List;
 import java.util.Map;
 
-/** Everything the engine needs to create a run's container. network null = engine default. */
+/** Everything the engine needs to create a run's container. network null = engine default; gpuMode is resolved (never auto). */
 public record ContainerSpec(
         String name,
         String imageId,
@@ -15,5 +15,6 @@ public record ContainerSpec(
         String user,
         long shmSizeBytes,
         String network,
-        GpuRequest gpus) {
+        GpuRequest gpus,
+        GpuRequestMode gpuMode) {
 }

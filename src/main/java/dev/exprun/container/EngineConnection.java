@@ -2,8 +2,10 @@ package dev.exprun.container;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.core.LocalDirectorySSLConfig;
+import com.github.dockerjava.core.SSLConfig;
 import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import dev.exprun.core.ExpError;
@@ -11,100 +13,172 @@ import dev.exprun.record.RecordJson;
 import dev.exprun.record.RunRecord.EngineInfo;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * One connection to a Docker-API engine (Docker or Podman). The API version is negotiated with the
- * engine's unversioned {@code /version} endpoint, because docker-java's default (1.44) is newer than
- * what Podman 4 speaks (1.41) and older Dockers reject versions they do not know.
+ * One connection to a Docker-API engine (Docker or Podman), found as {@link EngineLocator} finds it.
+ * The API version is negotiated from the engine's {@code /_ping}, as the docker CLI does: docker-java's
+ * default (1.44) is newer than Podman 4 speaks (1.41), and older Dockers reject versions they do not know.
+ * What the engine is ({@code /version} Components, {@code /info} runtimes and CDI) is asked in the
+ * background: Podman 4.3 takes about 0.4 s to answer /version (it runs conmon and runc to fill it in),
+ * time the build spends on git and the image meanwhile.
  */
 public final class EngineConnection implements AutoCloseable {
-    static final String DEFAULT_HOST = "unix:///var/run/docker.sock";
     /** The newest API this client has been tested against; newer engines still accept it. */
     static final String MAX_CLIENT_API = "1.47";
+    private static final long IDENTIFY_TIMEOUT_SECONDS = 60;
+    private static final Pattern ENGINE_MESSAGE = Pattern.compile("(?s)Status (\\d{3}): (\\{.*\\})\\s*");
 
     private final DockerClient client;
-    private final DefaultDockerClientConfig config;
-    private final EngineInfo info;
-    private final String host;
+    private final DockerClientConfig config;
+    private final EngineCandidate engine;
+    private final CompletableFuture<EngineInfo> identity;
 
-    private EngineConnection(DockerClient client, DefaultDockerClientConfig config, EngineInfo info, String host) {
+    private EngineConnection(DockerClient client, DockerClientConfig config, EngineCandidate engine, CompletableFuture<EngineInfo> identity) {
         this.client = client;
         this.config = config;
-        this.info = info;
-        this.host = host;
+        this.engine = engine;
+        this.identity = identity;
     }
 
-    /** Host from the explicit setting, else DOCKER_HOST, else the default socket. */
-    public static String chooseHost(String configured, Map<String, String> env) {
-        if (configured != null && !configured.isBlank()) {
-            return configured.trim();
-        }
-        String fromEnv = env.get("DOCKER_HOST");
-        return fromEnv != null && !fromEnv.isBlank() ? fromEnv.trim() : DEFAULT_HOST;
+    /** The engine answered /_ping on this transport, speaking this API version. */
+    private record Answer(DockerHttpClient http, String apiVersion) {
     }
 
-    public static EngineConnection open(String host) {
-        return open(host, null);
+    /**
+     * configured: the {@code <dockerHost>} setting (blank: not set); env: the build's environment
+     * (DOCKER_HOST, DOCKER_CONTEXT, DOCKER_CONFIG, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, XDG_RUNTIME_DIR).
+     */
+    public static EngineConnection open(String configured, Map<String, String> env) {
+        EngineLocator.Located<Answer> located = new EngineLocator().locate(configured, env, Path.of(System.getProperty("user.home")),
+                candidate -> ping(candidate, env));
+        EngineCandidate engine = located.engine();
+        DockerHttpClient http = located.answer().http();
+        String api = negotiate(located.answer().apiVersion(), null);
+        DockerClientConfig config = new EngineClientConfig(URI.create(engine.host()), api, sslConfig(engine, env), env.get("DOCKER_CONFIG"));
+        CompletableFuture<EngineInfo> identity = new CompletableFuture<>();
+        Thread identify = new Thread(() -> {
+            try {
+                identity.complete(identify(http, api, engine));
+            } catch (RuntimeException e) {
+                identity.completeExceptionally(e);
+            }
+        }, "exprun-engine-identity");
+        identify.setDaemon(true);
+        identify.start();
+        return new EngineConnection(DockerClientImpl.getInstance(config, http), config, engine, identity);
     }
 
-    /** dockerConfigDir: where config.json (registry logins) is; null = DOCKER_CONFIG or ~/.docker. */
-    public static EngineConnection open(String host, String dockerConfigDir) {
-        DefaultDockerClientConfig probeConfig;
+    private static Answer ping(EngineCandidate candidate, Map<String, String> env) throws IOException {
+        DockerHttpClient http;
         try {
-            probeConfig = builder(host, dockerConfigDir).build();
+            http = transport(candidate, env);
         } catch (RuntimeException e) {
-            throw new ExpError("The container engine address '" + host + "' is not valid: " + e.getMessage(),
-                    "set <dockerHost> (-Dexp.dockerHost) or DOCKER_HOST to an address such as unix:///var/run/docker.sock", e);
+            throw new ExpError("The container engine address '" + candidate.host() + "' (" + candidate.source() + ") is not valid: "
+                    + rootMessage(e), candidate.fix(), e);
         }
-        DockerHttpClient http = transport(probeConfig);
-        JsonNode version = probeVersion(http, host);
-        String api = negotiate(text(version, "ApiVersion"), text(version, "MinAPIVersion"));
-        DefaultDockerClientConfig config = builder(host, dockerConfigDir).withApiVersion(api).build();
-        EngineInfo info = new EngineInfo(engineName(version), text(version, "Version"), api,
-                text(version, "Os"), text(version, "Arch"));
-        return new EngineConnection(DockerClientImpl.getInstance(config, http), config, info, host);
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET).path("/_ping").build();
+        try (DockerHttpClient.Response response = http.execute(request); InputStream body = response.getBody()) {
+            body.readAllBytes();
+            if (response.getStatusCode() != 200) {
+                throw new IOException("HTTP " + response.getStatusCode() + " from /_ping");
+            }
+            return new Answer(http, header(response, "Api-Version"));
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(http);
+            throw e instanceof IOException io ? io : new IOException(rootMessage(e), e);
+        }
+    }
+
+    private static String header(DockerHttpClient.Response response, String name) {
+        for (Map.Entry<String, List<String>> h : response.getHeaders().entrySet()) {
+            if (h.getKey().equalsIgnoreCase(name) && !h.getValue().isEmpty()) {
+                return h.getValue().get(0);
+            }
+        }
+        return null;
     }
 
     /** Local sockets get the light transport; tcp:// (and TLS) engines docker-java's zerodep. */
-    private static DockerHttpClient transport(DefaultDockerClientConfig config) {
-        java.net.URI uri = config.getDockerHost();
+    private static DockerHttpClient transport(EngineCandidate candidate, Map<String, String> env) {
+        URI uri = URI.create(candidate.host());
         if ("unix".equals(uri.getScheme())) {
             return new UnixSocketHttpClient(Path.of(uri.getPath()));
         }
+        if (!"tcp".equals(uri.getScheme())) {
+            throw new IllegalArgumentException("only unix:// and tcp:// addresses are supported");
+        }
         return new ZerodepDockerHttpClient.Builder()
-                .dockerHost(uri)
-                .sslConfig(config.getSSLConfig())
+                .dockerHost(URI.create("tcp://" + uri.getAuthority()))
+                .sslConfig(sslConfig(candidate, env))
                 .maxConnections(16)
                 .connectionTimeout(Duration.ofSeconds(10))
                 .build();
     }
 
-    private static DefaultDockerClientConfig.Builder builder(String host, String dockerConfigDir) {
-        DefaultDockerClientConfig.Builder builder = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host);
-        return dockerConfigDir == null || dockerConfigDir.isBlank() ? builder : builder.withDockerConfig(dockerConfigDir);
+    /** TLS as the docker CLI sets it up: a context's TLS material, or DOCKER_TLS_VERIFY with DOCKER_CERT_PATH (default ~/.docker). */
+    private static SSLConfig sslConfig(EngineCandidate candidate, Map<String, String> env) {
+        if (!candidate.host().startsWith("tcp://")) {
+            return null;
+        }
+        if (candidate.tlsDir() != null) {
+            return new LocalDirectorySSLConfig(candidate.tlsDir().toString());
+        }
+        String verify = env.get("DOCKER_TLS_VERIFY");
+        if (verify == null || verify.isBlank() || verify.equals("0")) {
+            return null;
+        }
+        String certPath = env.get("DOCKER_CERT_PATH");
+        return new LocalDirectorySSLConfig(certPath == null || certPath.isBlank()
+                ? Path.of(System.getProperty("user.home"), ".docker").toString() : certPath);
     }
 
-    private static JsonNode probeVersion(DockerHttpClient http, String host) {
-        DockerHttpClient.Request request = DockerHttpClient.Request.builder()
-                .method(DockerHttpClient.Request.Method.GET).path("/version").build();
+    private static EngineInfo identify(DockerHttpClient http, String api, EngineCandidate engine) {
+        CompletableFuture<JsonNode> info = CompletableFuture.supplyAsync(() -> {
+            try {
+                return get(http, "/info");
+            } catch (IOException | RuntimeException e) {
+                return null; // the runtimes stay unknown; what the engine is comes from /version
+            }
+        }, runnable -> {
+            Thread t = new Thread(runnable, "exprun-engine-info");
+            t.setDaemon(true);
+            t.start();
+        });
+        JsonNode version;
+        try {
+            version = get(http, "/version");
+        } catch (IOException | RuntimeException e) {
+            throw new ExpError("The container engine at " + engine.describe() + " answered /_ping but not /version: " + rootMessage(e),
+                    "check the engine's log; restart it if it hangs", e);
+        }
+        return EngineIdentity.of(version, info.join(), api);
+    }
+
+    private static JsonNode get(DockerHttpClient http, String path) throws IOException {
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET).path(path).build();
         try (DockerHttpClient.Response response = http.execute(request); InputStream body = response.getBody()) {
             if (response.getStatusCode() != 200) {
-                throw new IOException("HTTP " + response.getStatusCode() + " from /version");
+                throw new IOException("HTTP " + response.getStatusCode() + " from " + path);
             }
             return RecordJson.MAPPER.readTree(body);
-        } catch (IOException | RuntimeException e) {
-            throw new ExpError("Cannot reach the container engine at " + host + ": " + rootMessage(e),
-                    "start Docker or Podman's API service (podman system service), or point <dockerHost> "
-                            + "(-Dexp.dockerHost) or DOCKER_HOST at a running engine", e);
         }
     }
 
-    /** Our maximum, lowered to the engine's; refused when the engine needs a newer one than we know. */
+    /** Our maximum, lowered to the engine's; raised to the engine's minimum when it has one and needs more. */
     static String negotiate(String engineApi, String engineMinApi) {
-        if (engineApi == null) {
+        if (engineApi == null || !engineApi.matches("[0-9]+(\\.[0-9]+)*")) {
             return MAX_CLIENT_API;
         }
         String chosen = compare(engineApi, MAX_CLIENT_API) < 0 ? engineApi : MAX_CLIENT_API;
@@ -126,43 +200,64 @@ public final class EngineConnection implements AutoCloseable {
         return 0;
     }
 
-    private static String engineName(JsonNode version) {
-        for (JsonNode component : version.path("Components")) {
-            String name = component.path("Name").asText("");
-            if (name.toLowerCase().contains("podman")) {
-                return "podman";
-            }
-        }
-        return "docker";
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() ? null : value.asText();
-    }
-
-    static String rootMessage(Throwable e) {
+    /**
+     * The innermost message, as one line of the engine's own words: docker-java reports an engine's
+     * refusal as {@code Status 500: {"message":"..."}} followed by a newline, which would otherwise
+     * end up in records and logs as is.
+     */
+    public static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        Matcher m = ENGINE_MESSAGE.matcher(message.trim());
+        if (m.matches()) {
+            try {
+                JsonNode json = RecordJson.MAPPER.readTree(m.group(2));
+                if (json.path("message").isTextual()) {
+                    return json.path("message").asText().trim() + " (HTTP " + m.group(1) + ")";
+                }
+            } catch (IOException ignored) {
+                // Not JSON after all: keep the text.
+            }
+        }
+        return message.trim();
     }
 
     public DockerClient client() {
         return client;
     }
 
-    public DefaultDockerClientConfig config() {
+    public DockerClientConfig config() {
         return config;
     }
 
+    /** What the engine is; waits for the background identification (normally done by the time it is asked). */
     public EngineInfo info() {
-        return info;
+        try {
+            return identity.get(IDENTIFY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ExpError("Interrupted while asking the engine at " + host() + " what it is.", null, e);
+        } catch (ExecutionException | CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw new ExpError("Cannot identify the engine at " + host() + ": " + rootMessage(e), "check the engine's log", e);
+        } catch (TimeoutException e) {
+            throw new ExpError("The engine at " + host() + " did not say what it is (/version) within " + IDENTIFY_TIMEOUT_SECONDS + " s.",
+                    "check that the engine is responsive (docker info)", e);
+        }
     }
 
     public String host() {
-        return host;
+        return engine.host();
+    }
+
+    /** How the engine was found: DOCKER_HOST, a docker context, the default socket, ... */
+    public String source() {
+        return engine.source();
     }
 
     @Override
@@ -171,6 +266,14 @@ public final class EngineConnection implements AutoCloseable {
             client.close();
         } catch (IOException e) {
             // Closing a socket pool; nothing the build can do about it.
+        }
+    }
+
+    private static void closeQuietly(DockerHttpClient http) {
+        try {
+            http.close();
+        } catch (IOException | RuntimeException e) {
+            // A transport that never answered.
         }
     }
 }

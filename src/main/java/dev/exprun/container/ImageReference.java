@@ -4,7 +4,11 @@ import dev.exprun.core.ExpError;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** An image reference, {@code [registry/]repository[:tag][@sha256:digest]}, checked when parsed. */
+/**
+ * An image reference, {@code [registry/]repository[:tag][@sha256:digest]}, checked when parsed; or an
+ * image id {@code sha256:<64 hex>} (repository null), which names an image in one engine only: Docker
+ * keeps no registry digest for an image that was built, loaded or imported and never pushed.
+ */
 public record ImageReference(String registry, String repository, String tag, String digest) {
     private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
     private static final Pattern COMPONENT = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
@@ -19,6 +23,9 @@ public record ImageReference(String registry, String repository, String tag, Str
             throw new ExpError("No image is configured.", fix);
         }
         String rest = text.trim();
+        if (DIGEST.matcher(rest).matches()) {
+            return new ImageReference(null, null, null, rest);
+        }
         String digest = null;
         int at = rest.indexOf('@');
         if (at >= 0) {
@@ -63,6 +70,11 @@ public record ImageReference(String registry, String repository, String tag, Str
         return digest != null;
     }
 
+    /** True for {@code sha256:<image id>}: pinned, never pulled. */
+    public boolean byImageId() {
+        return repository == null;
+    }
+
     /** The registry host that credentials are looked up by. */
     public String registryHost() {
         return registry == null ? DEFAULT_REGISTRY : registry;
@@ -70,16 +82,25 @@ public record ImageReference(String registry, String repository, String tag, Str
 
     /** Repository name as the engine reports it in RepoDigests (registry included when given). */
     public String name() {
+        if (byImageId()) {
+            return digest;
+        }
         return registry == null ? repository : registry + "/" + repository;
     }
 
-    /** What to pull: by digest when pinned, else by tag (latest when none). */
+    /** What to look up or pull: the image id, by digest when pinned, else by tag (latest when none). */
     public String pullReference() {
+        if (byImageId()) {
+            return digest;
+        }
         return pinned() ? name() + "@" + digest : name() + ":" + (tag == null ? "latest" : tag);
     }
 
     @Override
     public String toString() {
+        if (byImageId()) {
+            return digest;
+        }
         return name() + (tag == null ? "" : ":" + tag) + (digest == null ? "" : "@" + digest);
     }
 }

@@ -26,9 +26,15 @@ public final class ImageResolver {
     }
 
     public ResolvedImage resolve(ImageReference ref, PullPolicy policy) {
+        if (ref.byImageId()) {
+            return byImageId(ref, policy);
+        }
         String local = ref.pullReference();
         InspectImageResponse image = policy == PullPolicy.ALWAYS ? null : inspect(local);
         if (image == null) {
+            if (ref.pinned()) {
+                refuseImageIdAsDigest(ref);
+            }
             if (policy == PullPolicy.NEVER) {
                 throw new ExpError("The image " + ref + " is not present in the engine and pull=never forbids pulling it.",
                         "pull it first (docker pull " + local + "), or set <pull>missing</pull> (-Dexp.pull=missing)");
@@ -43,11 +49,48 @@ public final class ImageResolver {
         return describe(ref, image);
     }
 
+    /** An image id names an image in this engine only: it is used when present and can never be pulled. */
+    private ResolvedImage byImageId(ImageReference ref, PullPolicy policy) {
+        if (policy == PullPolicy.ALWAYS) {
+            throw new ExpError("The image " + ref + " is an image id, which cannot be pulled, and pull=always asks to pull it.",
+                    "set <pull>missing</pull> (-Dexp.pull=missing), or pin a registry digest (name@sha256:<manifest digest>)");
+        }
+        InspectImageResponse image = inspect(ref.digest());
+        if (image == null || !ref.digest().equals(idOf(image))) {
+            throw new ExpError("The image id " + ref + " is not in the engine at " + engine.host()
+                    + ": an image id names an image in one engine only, and cannot be pulled.",
+                    "load the image into this engine (docker save | docker load keeps its id), or pin a registry digest "
+                            + "(name@sha256:<manifest digest>) of an image that was pushed");
+        }
+        return describe(ref, image);
+    }
+
+    /**
+     * name@sha256:X where X is no registry digest but the id of a local image: neither engine resolves
+     * that, and a pull would fail with a registry error that hides the cause. Say what to write instead.
+     */
+    private void refuseImageIdAsDigest(ImageReference ref) {
+        InspectImageResponse byId = inspect(ref.digest());
+        if (byId != null && ref.digest().equals(idOf(byId))) {
+            throw new ExpError("The image " + ref + " is pinned to " + ref.digest() + ", which is the id of a local image (never pushed, so "
+                    + "it has no registry digest), not a digest the engine can confirm for " + ref.name() + ".",
+                    "pin it by image id: <image>" + ref.digest() + "</image> (-Dexp.image=" + ref.digest() + "), or push the image "
+                            + "and pin the registry's digest");
+        }
+    }
+
+    private static String idOf(InspectImageResponse image) {
+        return image.getId().startsWith("sha256:") ? image.getId() : "sha256:" + image.getId();
+    }
+
     ResolvedImage describe(ImageReference ref, InspectImageResponse image) {
-        String imageId = image.getId().startsWith("sha256:") ? image.getId() : "sha256:" + image.getId();
+        String imageId = idOf(image);
         List<String> env = image.getConfig() == null || image.getConfig().getEnv() == null
                 ? List.of() : List.of(image.getConfig().getEnv());
         List<String> repoDigests = image.getRepoDigests() == null ? List.of() : image.getRepoDigests();
+        if (ref.byImageId()) {
+            return new ResolvedImage(ref, imageId, imageId, ResolvedImage.IMAGE_ID, env);
+        }
         if (ref.pinned()) {
             // No RepoDigests (an imported or locally built image) means the pin cannot be checked: refuse.
             boolean known = repoDigests.stream().anyMatch(d -> d.endsWith("@" + ref.digest()));
@@ -105,8 +148,8 @@ public final class ImageResolver {
         } catch (RuntimeException e) {
             throw pullFailed(ref, EngineConnection.rootMessage(e), auth, e);
         }
-        if (progress.error() != null) {
-            throw pullFailed(ref, progress.error(), auth, null);
+        if (progress.failure() != null) {
+            throw pullFailed(ref, progress.failure(), auth, progress.error());
         }
     }
 

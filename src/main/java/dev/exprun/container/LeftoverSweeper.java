@@ -3,6 +3,7 @@ package dev.exprun.container;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import dev.exprun.core.ExpLog;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -19,11 +20,16 @@ public final class LeftoverSweeper {
         this.log = log;
     }
 
-    public int sweep(String projectCoordinates) {
+    /** A removed leftover: its run, the run directory its labels name (null for older containers), its dead build. */
+    public record Leftover(String runId, String runDir, BuildIdentity build) {
+    }
+
+    /** The leftovers removed, so that the caller can finish their records. */
+    public List<Leftover> sweep(String projectCoordinates) {
         String thisHost = BuildIdentity.hostName();
         List<Container> containers = engine.client().listContainersCmd().withShowAll(true)
                 .withLabelFilter(Map.of(ContainerLabels.PROJECT, projectCoordinates)).exec();
-        int removed = 0;
+        List<Leftover> removed = new ArrayList<>();
         for (Container container : containers) {
             Map<String, String> labels = container.getLabels();
             BuildIdentity owner = owner(labels);
@@ -34,7 +40,7 @@ public final class LeftoverSweeper {
                     + " (its build, pid " + owner.pid() + ", is gone)");
             try {
                 engine.client().removeContainerCmd(container.getId()).withForce(true).withRemoveVolumes(true).exec();
-                removed++;
+                removed.add(new Leftover(labels.get(ContainerLabels.RUN_ID), labels.get(ContainerLabels.RUN_DIR), owner));
             } catch (NotFoundException e) {
                 // Removed meanwhile by someone else: the goal is reached.
             }

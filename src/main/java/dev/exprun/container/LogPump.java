@@ -1,6 +1,5 @@
 package dev.exprun.container;
 
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.StreamType;
 import java.io.BufferedOutputStream;
@@ -19,14 +18,17 @@ import java.util.concurrent.TimeUnit;
  * Streams the container's output: raw bytes to the run's log file exactly as received (binary
  * safe), lines to the build log, and the last lines kept for failure messages.
  */
-final class LogPump extends ResultCallback.Adapter<Frame> {
+final class LogPump extends QuietCallback<Frame> {
     /** Kept per stream for the end check: more than the engine's 64-line tail of usual lines. */
     static final int TAIL_BYTES = 64 * 1024;
+    /** stderr's own last lines, for failure messages: a traceback is rarely longer. */
+    static final int ERROR_TAIL_LINES = 20;
     private final OutputStream raw;
     private final LogLineSink sink;
     private final LineSplitter out;
     private final LineSplitter err;
     private final Deque<String> tail = new ArrayDeque<>();
+    private final Deque<String> errorTail = new ArrayDeque<>();
     private volatile long bytes;
     private boolean finished;
     /** Set once the live stream is over: frames still in flight must not reach the file twice. */
@@ -43,9 +45,9 @@ final class LogPump extends ResultCallback.Adapter<Frame> {
     LogPump(Path rawLog, LogLineSink sink, int tailSize) {
         LogLineSink keeping = (stderr, text) -> {
             synchronized (tail) {
-                tail.addLast(text);
-                if (tail.size() > tailSize) {
-                    tail.removeFirst();
+                keep(tail, text, tailSize);
+                if (stderr) {
+                    keep(errorTail, text, ERROR_TAIL_LINES);
                 }
             }
             sink.line(stderr, text);
@@ -156,9 +158,23 @@ final class LogPump extends ResultCallback.Adapter<Frame> {
         return System.nanoTime() - lastFrameNanos;
     }
 
+    private static void keep(Deque<String> lines, String line, int size) {
+        lines.addLast(line);
+        if (lines.size() > size) {
+            lines.removeFirst();
+        }
+    }
+
     List<String> tail() {
         synchronized (tail) {
             return List.copyOf(tail);
+        }
+    }
+
+    /** The last lines seen on stderr alone. */
+    List<String> errorTail() {
+        synchronized (tail) {
+            return List.copyOf(errorTail);
         }
     }
 

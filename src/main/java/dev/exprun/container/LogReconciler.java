@@ -1,7 +1,6 @@
 package dev.exprun.container;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.StreamType;
 import dev.exprun.core.ExpLog;
@@ -24,10 +23,17 @@ final class LogReconciler {
 
     private final DockerClient client;
     private final ExpLog log;
+    private final boolean logDoneAtExit;
 
-    LogReconciler(DockerClient client, ExpLog log) {
+    /**
+     * logDoneAtExit: the engine has written the whole log when it reports the container exited, as
+     * Docker does (its log copier is waited for before the state changes); Podman's conmon may still be
+     * writing, so its tail is read until it stops moving.
+     */
+    LogReconciler(DockerClient client, ExpLog log, boolean logDoneAtExit) {
         this.client = client;
         this.log = log;
+        this.logDoneAtExit = logDoneAtExit;
     }
 
     /**
@@ -45,7 +51,7 @@ final class LogReconciler {
         pump.flushFile();
         Path full = rawLog.resolveSibling(rawLog.getFileName() + ".engine");
         try {
-            EngineTail tail = settledTail(id);
+            EngineTail tail = logDoneAtExit ? readTail(id) : settledTail(id);
             if (clean && endsWith(pump.outTail(), tail.out()) && endsWith(pump.errTail(), tail.err())) {
                 return;
             }
@@ -162,7 +168,7 @@ final class LogReconciler {
         if (tail >= 0) {
             cmd = cmd.withTail(tail);
         }
-        ResultCallback.Adapter<Frame> collect = new ResultCallback.Adapter<>() {
+        QuietCallback<Frame> collect = new QuietCallback<>() {
             @Override
             public void onNext(Frame frame) {
                 try {
@@ -173,7 +179,7 @@ final class LogReconciler {
             }
         };
         try {
-            return cmd.exec(collect).awaitCompletion(60, TimeUnit.SECONDS);
+            return cmd.exec(collect).awaitCompletion(60, TimeUnit.SECONDS) && collect.error() == null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

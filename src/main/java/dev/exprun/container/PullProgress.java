@@ -1,16 +1,15 @@
 package dev.exprun.container;
 
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.PullResponseItem;
 import dev.exprun.core.ExpLog;
 import java.util.HashMap;
 import java.util.Map;
 
 /** Prints one line per layer state change ("Downloading", "Pull complete"), never the byte counters. */
-final class PullProgress extends ResultCallback.Adapter<PullResponseItem> {
+final class PullProgress extends QuietCallback<PullResponseItem> {
     private final ExpLog log;
     private final Map<String, String> lastStatus = new HashMap<>();
-    private volatile String error;
+    private volatile String failure;
 
     PullProgress(ExpLog log) {
         this.log = log;
@@ -19,7 +18,7 @@ final class PullProgress extends ResultCallback.Adapter<PullResponseItem> {
     @Override
     public void onNext(PullResponseItem item) {
         if (item.isErrorIndicated()) {
-            error = item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null
+            failure = item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null
                     ? item.getErrorDetail().getMessage() : item.getError();
             return;
         }
@@ -36,7 +35,11 @@ final class PullProgress extends ResultCallback.Adapter<PullResponseItem> {
         log.info("  " + (key.isEmpty() ? "" : key + ": ") + status);
     }
 
-    String error() {
-        return error;
+    /** The engine's own message when the pull failed: in an error item, else the stream's failure. */
+    String failure() {
+        if (failure != null) {
+            return failure;
+        }
+        return error() == null ? null : EngineConnection.rootMessage(error());
     }
 }

@@ -55,8 +55,8 @@ public final class GateCheck {
         return lines;
     }
 
-    /** BUILD FAILURE listing every failed gate. */
-    public static void requirePassed(String runId, List<GateResult> results) {
+    /** BUILD FAILURE listing every failed gate; a gate on a missing metric lists the metrics the run has (metrics may be null). */
+    public static void requirePassed(String runId, Map<String, Double> metrics, List<GateResult> results) {
         List<GateResult> failed = results.stream().filter(r -> !r.passed()).toList();
         if (failed.isEmpty()) {
             return;
@@ -64,9 +64,13 @@ public final class GateCheck {
         StringBuilder message = new StringBuilder(failed.size() + " of " + results.size() + " metric gate(s) failed for run " + runId + ":");
         for (GateResult r : failed) {
             message.append("\n  ").append(r.gate().describe()).append(": ")
-                    .append(r.actual() == null ? "the run has no metric '" + r.gate().metric() + "'" : "actual " + actual(r));
+                    .append(r.actual() == null ? "the run has no metric '" + r.gate().metric() + "' (" + has(metrics) + ")" : "actual " + actual(r));
         }
         throw new ExpFailure(message.toString(), "improve the model, or change the gates (<gates>, -Dexp.gates; <maxRegression>, -Dexp.maxRegression) if they are wrong");
+    }
+
+    private static String has(Map<String, Double> metrics) {
+        return metrics == null || metrics.isEmpty() ? "it has no metrics at all" : "it has " + String.join(", ", metrics.keySet());
     }
 
     private static String actual(GateResult r) {

@@ -31,9 +31,21 @@ public record RunNote(
         List<Artifact> artifacts,
         String engine,
         List<String> gpus,
-        String reproduces) {
+        String reproduces,
+        String imageDigestSource,
+        String gpuDriver,
+        List<String> nondeterministicOps) {
 
     public static final String SCHEMA = "exprun.note/v1";
+
+    /** A note as written before the digest source, the GPU driver and the runtime's report were kept (null). */
+    public RunNote(String schema, String runId, String status, String startedAt, String project, String commit, String branch,
+                   String describe, boolean dirty, String patchSha256, String image, String imageDigest, List<String> command,
+                   Map<String, Object> params, Map<String, Double> metrics, List<Artifact> artifacts, String engine,
+                   List<String> gpus, String reproduces) {
+        this(schema, runId, status, startedAt, project, commit, branch, describe, dirty, patchSha256, image, imageDigest, command,
+                params, metrics, artifacts, engine, gpus, reproduces, null, null, null);
+    }
 
     /**
      * One attached file: Maven coordinates {@code groupId:artifactId:type:classifier:version}, and for
@@ -46,13 +58,19 @@ public record RunNote(
     /** The note for a finished run; artifacts as attached (record, metrics, log, patch, outputs). */
     public static RunNote of(RunRecord run, List<Artifact> artifacts, String reproduces) {
         RunRecord.ContainerInfo c = run.container();
-        List<String> gpus = c == null || c.gpusSeen() == null || c.gpusSeen().names() == null ? List.of() : c.gpusSeen().names();
+        RunRecord.GpusSeen seen = c == null ? null : c.gpusSeen();
+        List<String> gpus = seen == null || seen.names() == null ? List.of() : seen.names();
+        String gpuDriver = seen == null || seen.gpus() == null ? null : seen.gpus().stream()
+                .map(g -> g.driverVersion() + (g.cudaVersion() == null ? "" : " (CUDA " + g.cudaVersion() + ")")).findFirst().orElse(null);
+        List<String> nondeterministic = run.runtime() == null || run.runtime().nondeterministicOps() == null
+                || run.runtime().nondeterministicOps().isEmpty() ? null : run.runtime().nondeterministicOps();
         return new RunNote(SCHEMA, run.runId(), run.status().json(), run.startedAt(),
                 run.project() == null ? null : run.project().groupId() + ":" + run.project().artifactId() + ":" + run.project().version(),
                 run.git().commit(), run.git().branch(), run.git().describe(), run.git().dirty(), run.git().patchSha256(),
                 run.image() == null ? null : run.image().reference(), run.image() == null ? null : run.image().digest(),
                 c == null ? List.of() : c.command(), run.params() == null ? Map.of() : run.params(),
                 run.metrics() == null ? Map.of() : run.metrics(), new ArrayList<>(artifacts),
-                run.engine() == null ? null : run.engine().name() + " " + run.engine().version(), gpus, reproduces);
+                run.engine() == null ? null : run.engine().name() + " " + run.engine().version(), gpus, reproduces,
+                run.image() == null ? null : run.image().digestSource(), gpuDriver, nondeterministic);
     }
 }

@@ -27,6 +27,13 @@ abstract class AbstractEngineMojo extends AbstractExpMojo {
     @Parameter(property = ExpProperties.GPUS, defaultValue = "none")
     protected String gpus;
 
+    /**
+     * How GPUs are asked of the engine: {@code auto} (what the identified engine supports), {@code nvidia}
+     * (the DeviceRequest of {@code docker run --gpus}) or {@code cdi} (CDI device names, nvidia.com/gpu=...).
+     */
+    @Parameter(property = ExpProperties.GPU_REQUEST, defaultValue = "auto")
+    protected String gpuRequest;
+
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     protected MavenProject project;
 

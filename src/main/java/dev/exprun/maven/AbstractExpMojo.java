@@ -24,13 +24,23 @@ abstract class AbstractExpMojo extends AbstractMojo {
         try {
             executeGoal(new MavenExpLog(getLog()));
         } catch (ExpFailure e) {
-            throw new MojoFailureException(e.describe(), e);
+            throw withTrace(new MojoFailureException(e.describe()), e);
         } catch (ExpException e) {
-            throw new MojoExecutionException(e.describe(), e);
+            throw withTrace(new MojoExecutionException(e.describe()), e);
         } catch (RuntimeException e) {
             // An engine or I/O error the core did not anticipate: still a BUILD ERROR with its cause, not a crash.
             throw new MojoExecutionException(goal() + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Our message is the whole message: Maven appends the message of every cause in the chain that it
+     * does not already contain, which would repeat an engine's raw answer ("Status 500: {...}") after
+     * the explanation and the fix. The exception stays attached (suppressed) for -e and -X.
+     */
+    private static <T extends Exception> T withTrace(T mavenException, ExpException cause) {
+        mavenException.addSuppressed(cause);
+        return mavenException;
     }
 
     protected abstract String goal();

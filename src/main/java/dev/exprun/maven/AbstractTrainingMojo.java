@@ -83,7 +83,7 @@ abstract class AbstractTrainingMojo extends AbstractEngineMojo {
                 new ProjectInfo(project.getGroupId(), project.getArtifactId(), project.getVersion()),
                 project.getBasedir().toPath(), new File(project.getBuild().getDirectory()).toPath(),
                 image, requirePinnedImage, pull, dockerHost, dirty, workspaceMount, user, shmSize, network,
-                env == null ? Map.of() : new TreeMap<>(env), timeout, command, commandLine, gpus,
+                env == null ? Map.of() : new TreeMap<>(env), timeout, command, commandLine, gpus, gpuRequest,
                 params == null ? Map.of() : params, paramOverrides(),
                 outputs == null ? List.of() : outputs.stream().map(Output::toSpec).toList(),
                 registryCredentials(), System.getenv(),

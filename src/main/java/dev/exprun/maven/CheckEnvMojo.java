@@ -32,7 +32,7 @@ public class CheckEnvMojo extends AbstractEngineMojo {
     @Override
     protected void executeGoal(ExpLog log) {
         List<CheckRow> rows = new EnvironmentChecker(log).check(new CheckConfiguration(projectCoordinates(),
-                project.getBasedir().toPath(), new File(project.getBuild().getDirectory()).toPath(), image, pull, dockerHost, gpus,
+                project.getBasedir().toPath(), new File(project.getBuild().getDirectory()).toPath(), image, pull, dockerHost, gpus, gpuRequest,
                 registryCredentials(), System.getenv()));
         CheckTable.lines(rows).forEach(log::info);
         EnvironmentChecker.requirePassed(rows);

@@ -15,6 +15,7 @@ final class ExpProperties {
     static final String TIMEOUT = "exp.timeout";
     static final String COMMAND = "exp.command";
     static final String GPUS = "exp.gpus";
+    static final String GPU_REQUEST = "exp.gpuRequest";
     static final String GATES = "exp.gates";
     static final String BASELINE = "exp.baseline";
     static final String MAX_REGRESSION = "exp.maxRegression";

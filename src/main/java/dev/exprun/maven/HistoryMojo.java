@@ -57,10 +57,11 @@ public class HistoryMojo extends AbstractExpMojo {
     protected void executeGoal(ExpLog log) {
         List<String> lines = HistoryReport.lines(project.getBasedir().toPath(),
                 new HistoryOptions(all, since, tagsOnly, where, sort, metrics, format), log);
-        if ("table".equals(format == null ? "table" : format.trim().toLowerCase(Locale.ROOT))) {
+        if ("table".equals(format == null ? "table" : format.trim().toLowerCase(Locale.ROOT)) && getLog().isInfoEnabled()) {
             lines.forEach(log::info);
         } else {
-            lines.forEach(System.out::println); // machine formats: no log prefix
+            // machine formats, and the table under -q (which silences [INFO]): standard output, no log prefix
+            lines.forEach(System.out::println);
         }
     }
 }

@@ -33,6 +33,6 @@ public class VerifyMojo extends AbstractRunGoalMojo {
         List<GateResult> results = GateCheck.evaluate(all, run.metrics());
         log.info("Gates for run " + run.runId() + ":");
         GateCheck.table(results).forEach(line -> log.info("  " + line));
-        GateCheck.requirePassed(run.runId(), results);
+        GateCheck.requirePassed(run.runId(), run.metrics(), results);
     }
 }

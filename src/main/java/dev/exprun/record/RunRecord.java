@@ -26,7 +26,9 @@ public record RunRecord(
         String startedAt,
         String endedAt,
         Long durationMs,
-        String reproduces) {
+        String reproduces,
+        RuntimeReport runtime,
+        KilledInfo killed) {
 
     public static final String SCHEMA = "exprun.run/v1";
 
@@ -36,22 +38,52 @@ public record RunRecord(
                      Map<String, Double> metrics, List<OutputFile> outputs, EngineInfo engine, HostInfo host,
                      String startedAt, String endedAt, Long durationMs) {
         this(schema, runId, status, exitCode, failure, project, git, image, container, params, metrics, outputs, engine, host,
-                startedAt, endedAt, durationMs, null);
+                startedAt, endedAt, durationMs, null, null, null);
+    }
+
+    public RunRecord(String schema, String runId, RunStatus status, Integer exitCode, String failure, ProjectInfo project,
+                     GitProvenance git, ImageInfo image, ContainerInfo container, Map<String, Object> params,
+                     Map<String, Double> metrics, List<OutputFile> outputs, EngineInfo engine, HostInfo host,
+                     String startedAt, String endedAt, Long durationMs, String reproduces) {
+        this(schema, runId, status, exitCode, failure, project, git, image, container, params, metrics, outputs, engine, host,
+                startedAt, endedAt, durationMs, reproduces, null, null);
     }
 
     public RunRecord withContainer(ContainerInfo value) {
         return new RunRecord(schema, runId, status, exitCode, failure, project, git, image, value, params,
-                metrics, outputs, engine, host, startedAt, endedAt, durationMs, reproduces);
+                metrics, outputs, engine, host, startedAt, endedAt, durationMs, reproduces, runtime, killed);
     }
 
     public RunRecord withResults(Map<String, Double> newMetrics, List<OutputFile> newOutputs) {
         return new RunRecord(schema, runId, status, exitCode, failure, project, git, image, container, params,
-                newMetrics, newOutputs, engine, host, startedAt, endedAt, durationMs, reproduces);
+                newMetrics, newOutputs, engine, host, startedAt, endedAt, durationMs, reproduces, runtime, killed);
+    }
+
+    public RunRecord withRuntime(RuntimeReport value) {
+        return new RunRecord(schema, runId, status, exitCode, failure, project, git, image, container, params,
+                metrics, outputs, engine, host, startedAt, endedAt, durationMs, reproduces, value, killed);
     }
 
     public RunRecord ended(RunStatus newStatus, Integer newExitCode, String newFailure, String end, long duration) {
         return new RunRecord(schema, runId, newStatus, newExitCode, newFailure, project, git, image, container,
-                params, metrics, outputs, engine, host, startedAt, end, duration, reproduces);
+                params, metrics, outputs, engine, host, startedAt, end, duration, reproduces, runtime, killed);
+    }
+
+    /** A run whose build was killed, as a later run found it: endedAt and the duration stay unknown. */
+    public RunRecord killed(String newFailure, KilledInfo found) {
+        return new RunRecord(schema, runId, RunStatus.KILLED, exitCode, newFailure, project, git, image, container,
+                params, metrics, outputs, engine, host, startedAt, endedAt, durationMs, reproduces, runtime, found);
+    }
+
+    /**
+     * What the training's runtime reported about itself (exprun's .exprun/runtime.json): the seed,
+     * how determinism was asked for (warn or strict), and the ops torch said have no deterministic kernel.
+     */
+    public record RuntimeReport(Long seed, String deterministic, List<String> nondeterministicOps) {
+    }
+
+    /** Who found a killed build's run, and when: the run whose leftover sweep removed its container. */
+    public record KilledInfo(String foundAt, String foundByRun, String foundByHost, long foundByPid, String buildHost, long buildPid) {
     }
 
     public record ProjectInfo(String groupId, String artifactId, String version) {
@@ -78,21 +110,61 @@ public record RunRecord(
             long shmSizeBytes,
             String network,
             List<String> env,
-            String timeout) {
+            String timeout,
+            String gpuRequest) {
+
+        public ContainerInfo(String name, String id, List<String> command, String user, String workingDir, String workspace,
+                             String workspaceMount, String gpusRequested, GpusSeen gpusSeen, long shmSizeBytes, String network,
+                             List<String> env, String timeout) {
+            this(name, id, command, user, workingDir, workspace, workspaceMount, gpusRequested, gpusSeen, shmSizeBytes, network,
+                    env, timeout, null);
+        }
 
         public ContainerInfo withIdAndGpus(String newId, GpusSeen seen) {
             return new ContainerInfo(name, newId, command, user, workingDir, workspace, workspaceMount, gpusRequested,
-                    seen, shmSizeBytes, network, env, timeout);
+                    seen, shmSizeBytes, network, env, timeout, gpuRequest);
         }
     }
 
-    public record GpusSeen(int count, List<String> devices, List<String> names) {
+    /** What the in-container check saw: the device count, device nodes, names, and per GPU what nvidia-smi said. */
+    public record GpusSeen(int count, List<String> devices, List<String> names, List<GpuInfo> gpus) {
+        public GpusSeen(int count, List<String> devices, List<String> names) {
+            this(count, devices, names, List.of());
+        }
+    }
+
+    /** One GPU as nvidia-smi described it inside the container; fields it did not give are null. */
+    public record GpuInfo(Integer index, String uuid, String name, Long memoryMiB, String driverVersion, String cudaVersion) {
+        /** "NVIDIA H200 (driver 580.95.05, CUDA 13.0)". */
+        public String describe() {
+            return name + " (driver " + driverVersion + (cudaVersion == null ? "" : ", CUDA " + cudaVersion) + ")";
+        }
     }
 
     public record OutputFile(String path, String classifier, String type, long size, String sha256) {
     }
 
-    public record EngineInfo(String name, String version, String apiVersion, String os, String arch) {
+    /**
+     * The engine as it identified itself: name from its /version Components (docker, podman, or
+     * unknown), the components with their versions, and from /info the OCI runtimes, the default one
+     * and the CDI spec dirs (empty or null: CDI off, or an engine that does not say).
+     */
+    public record EngineInfo(String name, String version, String apiVersion, String os, String arch, List<String> components,
+                             List<String> runtimes, String defaultRuntime, List<String> cdiSpecDirs) {
+
+        public EngineInfo(String name, String version, String apiVersion, String os, String arch) {
+            this(name, version, apiVersion, os, arch, null, null, null, null);
+        }
+
+        /** True when the engine reports CDI spec dirs, which Docker does only with its CDI feature on. */
+        public boolean cdiEnabled() {
+            return cdiSpecDirs != null && !cdiSpecDirs.isEmpty();
+        }
+
+        /** "podman 4.3.1 (API 1.41)". */
+        public String describe() {
+            return name + " " + version + " (API " + apiVersion + ")";
+        }
     }
 
     public record HostInfo(String os, String arch, String java, String maven, String plugin) {

@@ -7,7 +7,9 @@ public enum RunStatus {
     SUCCEEDED("succeeded"),
     FAILED("failed"),
     TIMED_OUT("timed-out"),
-    INTERRUPTED("interrupted");
+    INTERRUPTED("interrupted"),
+    /** The build was killed (SIGKILL) while the run was in progress; a later run found it. */
+    KILLED("killed");
 
     private final String json;
 

@@ -2,6 +2,7 @@ package dev.exprun.reproduce;
 
 import dev.exprun.artifacts.Sha256;
 import dev.exprun.container.ImageReference;
+import dev.exprun.container.ResolvedImage;
 import dev.exprun.core.ExpError;
 import dev.exprun.core.ExpException;
 import dev.exprun.core.ExpFailure;
@@ -50,7 +51,8 @@ public final class Reproducer {
         }
         String image = pinnedImage(original);
         log.info("Reproducing run " + original.runId() + ": commit " + original.commit() + (original.dirty() ? " + its recorded patch" : "")
-                + ", image " + image);
+                + ", image " + image + (image.equals(original.imageDigest()) && !image.equals(original.image())
+                        ? " (the image id of " + original.image() + ", which was never pushed)" : ""));
         Path patch = original.dirty() ? patch(original, current, request.artifacts()) : null;
         Path projectPath = relative(repoWorkTree, current.baseDir());
         try (CheckoutWorktree checkout = CheckoutWorktree.add(repoWorkTree, original.commit())) {
@@ -74,13 +76,22 @@ public final class Reproducer {
         }
     }
 
-    /** The image exactly: by digest, whatever its tag points at now. */
+    /**
+     * The image exactly: by digest, whatever its tag points at now. An image that was never pushed is
+     * run by its id (sha256:<id>): no engine resolves name@sha256:<image id>.
+     */
     static String pinnedImage(RunNote original) {
         if (original.image() == null || original.imageDigest() == null) {
             throw new ExpError("Run " + original.runId() + " has no recorded image digest, so it cannot be run again as it ran.",
                     "reproduce a run recorded by exp:run");
         }
+        if (ResolvedImage.IMAGE_ID.equals(original.imageDigestSource())) {
+            return original.imageDigest();
+        }
         ImageReference ref = ImageReference.parse(original.image());
+        if (ref.byImageId()) {
+            return ref.toString();
+        }
         return new ImageReference(ref.registry(), ref.repository(), ref.tag(), original.imageDigest()).toString();
     }
 

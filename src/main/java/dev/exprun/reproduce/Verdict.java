@@ -42,6 +42,7 @@ final class Verdict {
                     "write metrics.json (exprun.summary) in the training");
         }
         if (failed > 0) {
+            nondeterministic(original, now, log);
             log.info("NOT REPRODUCED");
             throw new ExpFailure(failed + " of " + original.metrics().size() + " metric(s) of run " + original.runId()
                     + " were not reproduced within tolerance (reproduction " + now.runId() + ").",
@@ -71,22 +72,38 @@ final class Verdict {
                 : "Outputs: not bit-identical: " + String.join("; ", differ));
     }
 
-    /** What may explain a difference: engine, GPUs, and whether the code was the same down to the patch. */
-    private static void environment(RunNote original, RunRecord now, ExpLog log) {
-        String engine = now.engine() == null ? null : now.engine().name() + " " + now.engine().version();
-        List<String> gpus = now.container() == null || now.container().gpusSeen() == null ? List.of() : now.container().gpusSeen().names();
-        List<String> notes = new ArrayList<>();
-        if (!Objects.equals(original.engine(), engine)) {
-            notes.add("engine " + original.engine() + " then, " + engine + " now");
+    /** The ops torch said have no deterministic kernel: the likely cause when a seeded run does not reproduce. */
+    private static void nondeterministic(RunNote original, RunRecord now, ExpLog log) {
+        List<String> then = original.nondeterministicOps() == null ? List.of() : original.nondeterministicOps();
+        List<String> nowOps = now.runtime() == null || now.runtime().nondeterministicOps() == null
+                ? List.of() : now.runtime().nondeterministicOps();
+        if (then.isEmpty() && nowOps.isEmpty()) {
+            return;
         }
-        if (!Objects.equals(original.gpus() == null ? List.of() : original.gpus(), gpus)) {
-            notes.add("GPUs " + original.gpus() + " then, " + gpus + " now");
+        log.info("Likely cause: ops without a deterministic implementation ran (torch warned): "
+                + (then.isEmpty() ? "none in run " + original.runId() : String.join(", ", then) + " in run " + original.runId())
+                + "; " + (nowOps.isEmpty() ? "none" : String.join(", ", nowOps)) + " in this reproduction. "
+                + "exprun.seed_everything(seed, strict=True) refuses them.");
+    }
+
+    /** What may explain a difference: engine, GPU model and driver, and whether the code was the same down to the patch. */
+    private static void environment(RunNote original, RunRecord now, ExpLog log) {
+        RunNote current = RunNote.of(now, List.of(), null);
+        List<String> notes = new ArrayList<>();
+        if (!Objects.equals(original.engine(), current.engine())) {
+            notes.add("engine " + original.engine() + " then, " + current.engine() + " now");
+        }
+        if (!Objects.equals(original.gpus() == null ? List.of() : original.gpus(), current.gpus())) {
+            notes.add("GPUs " + original.gpus() + " then, " + current.gpus() + " now");
+        }
+        if (!Objects.equals(original.gpuDriver(), current.gpuDriver())) {
+            notes.add("GPU driver " + original.gpuDriver() + " then, " + current.gpuDriver() + " now");
         }
         if (original.dirty() && !Objects.equals(original.patchSha256(), now.git().patchSha256())) {
             notes.add("the work tree after the patch is not byte-identical to the recorded one (patch sha256 differs)");
         }
         log.info("Environment: image " + now.image().digest() + " (the recorded digest); "
-                + (notes.isEmpty() ? "same engine and GPUs" : String.join("; ", notes)));
+                + (notes.isEmpty() ? "same engine, GPUs and GPU driver" : String.join("; ", notes)));
     }
 
     private static String delta(double recorded, double now) {

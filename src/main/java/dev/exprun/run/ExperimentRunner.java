@@ -8,6 +8,7 @@ import dev.exprun.container.ContainerOutcome;
 import dev.exprun.container.ContainerRunner;
 import dev.exprun.container.ContainerSpec;
 import dev.exprun.container.EngineConnection;
+import dev.exprun.container.GpuRequestMode;
 import dev.exprun.container.ImageResolver;
 import dev.exprun.container.LeftoverSweeper;
 import dev.exprun.container.Mount;
@@ -26,6 +27,7 @@ import dev.exprun.record.RecordJson;
 import dev.exprun.record.RunId;
 import dev.exprun.record.RunRecord;
 import dev.exprun.record.RunRecord.ContainerInfo;
+import dev.exprun.record.RunRecord.EngineInfo;
 import dev.exprun.record.RunRecord.ImageInfo;
 import dev.exprun.record.RunRecord.OutputFile;
 import dev.exprun.record.RunStatus;
@@ -74,40 +76,36 @@ public final class ExperimentRunner {
                         () -> resolver.resolve(config.baseDir(), config.buildDir(), dir.patch())), ExperimentRunner::daemon);
         EngineConnection engine;
         try {
-            engine = times.time("engine", () -> EngineConnection.open(
-                    EngineConnection.chooseHost(config.dockerHost(), config.hostEnvironment()), config.hostEnvironment().get("DOCKER_CONFIG")));
+            engine = times.time("engine", () -> EngineConnection.open(config.dockerHost(), config.hostEnvironment()));
         } catch (RuntimeException e) {
             discard(gitLater, dir);
             throw e;
         }
         try (engine) {
-            log.info("Engine: " + engine.info().name() + " " + engine.info().version() + " (API " + engine.info().apiVersion()
-                    + ") at " + engine.host());
-            // Leftovers of killed builds are not in this run's way: sweep them beside it.
-            CompletableFuture<Integer> sweep = CompletableFuture.supplyAsync(
-                    () -> times.time("sweep", () -> new LeftoverSweeper(engine, log).sweep(config.project().coordinates())),
-                    ExperimentRunner::daemon);
+            ResolvedImage image;
+            RunRecord started;
+            GpuRequestMode gpuMode;
             try {
-                ResolvedImage image;
-                RunRecord started;
-                try {
-                    image = times.time("image",
-                            () -> new ImageResolver(engine, log, config.registryCredentials()).resolve(settings.image(), settings.pull()));
-                    log.info("Image: " + image.reference() + " = " + image.digest()
-                            + (image.digestSource().equals(ResolvedImage.IMAGE_ID) ? " (image id: never pushed)" : ""));
-                    GitProvenance git = times.time("git-wait", () -> join(gitLater));
-                    if (settings.dirty() != DirtyPolicy.FAIL) {
-                        applyDirtyPolicy(settings.dirty(), git, dir);
-                    }
-                    started = startRecord(config, settings, runId, start, git, image, engine, dir);
-                } catch (RuntimeException e) {
-                    discard(gitLater, dir);
-                    throw e;
+                // The image needs only the connection, not what the engine is: ask for both at once.
+                CompletableFuture<ResolvedImage> imageLater = CompletableFuture.supplyAsync(() -> times.time("image",
+                        () -> new ImageResolver(engine, log, config.registryCredentials()).resolve(settings.image(), settings.pull())),
+                        ExperimentRunner::daemon);
+                EngineInfo info = times.time("engine-info", engine::info);
+                log.info("Engine: " + info.describe() + " at " + engine.host() + " (" + engine.source() + ")");
+                gpuMode = gpuMode(settings, info);
+                image = times.time("image-wait", () -> join(imageLater));
+                log.info("Image: " + image.reference() + " = " + image.digest()
+                        + (image.digestSource().equals(ResolvedImage.IMAGE_ID) ? " (image id: never pushed)" : ""));
+                GitProvenance git = times.time("git-wait", () -> join(gitLater));
+                if (settings.dirty() != DirtyPolicy.FAIL) {
+                    applyDirtyPolicy(settings.dirty(), git, dir);
                 }
-                return times.time("container", () -> execute(config, settings, engine, image, started, dir));
-            } finally {
-                finishSweep(sweep);
+                started = times.time("record", () -> startRecord(config, settings, runId, start, git, image, info, gpuMode, dir));
+            } catch (RuntimeException e) {
+                discard(gitLater, dir);
+                throw e;
             }
+            return execute(config, settings, engine, image, gpuMode, started, dir, times);
         } finally {
             log.debug("Run " + runId + " phases: " + times.summary());
         }
@@ -131,7 +129,22 @@ public final class ExperimentRunner {
         return git;
     }
 
-    private void finishSweep(CompletableFuture<Integer> sweep) {
+    /**
+     * The way GPUs are asked of this engine, checked against the request before anything is written
+     * (a count cannot be sent as CDI device names); null without GPUs.
+     */
+    private GpuRequestMode gpuMode(RunSettings settings, EngineInfo info) {
+        if (!settings.gpus().requested()) {
+            return null;
+        }
+        GpuRequestMode mode = settings.gpuRequest().resolve(info, settings.gpus());
+        settings.gpus().deviceRequest(mode);
+        log.info("GPUs: gpus=" + settings.gpus().text() + " asked as " + mode.json()
+                + (settings.gpuRequest() == GpuRequestMode.AUTO ? " (gpuRequest=auto, for " + info.name() + ")" : ""));
+        return mode;
+    }
+
+    private void finishSweep(CompletableFuture<Void> sweep) {
         try {
             sweep.join();
         } catch (CompletionException e) {
@@ -145,7 +158,7 @@ public final class ExperimentRunner {
         thread.start();
     }
 
-    private static GitProvenance join(CompletableFuture<GitProvenance> future) {
+    private static <T> T join(CompletableFuture<T> future) {
         try {
             return future.join();
         } catch (CompletionException e) {
@@ -183,7 +196,7 @@ public final class ExperimentRunner {
     }
 
     private RunRecord startRecord(RunConfiguration config, RunSettings settings, String runId, Instant start,
-                                  GitProvenance git, ResolvedImage image, EngineConnection engine, RunDirectory dir) {
+                                  GitProvenance git, ResolvedImage image, EngineInfo engine, GpuRequestMode gpuMode, RunDirectory dir) {
         Path workspace = git.present() ? Path.of(git.workTree()) : config.baseDir().toAbsolutePath();
         String projectPath = git.present() ? git.projectPath() : "";
         String workingDir = RunDirectory.CONTAINER_WORKSPACE + (projectPath.isEmpty() ? "" : "/" + projectPath);
@@ -195,11 +208,12 @@ public final class ExperimentRunner {
         };
         ContainerInfo container = new ContainerInfo("exp-" + runId, null, command, user, workingDir, workspace.toString(),
                 settings.workspaceReadOnly() ? "ro" : "rw", settings.gpus().text(), null, settings.shmSizeBytes(),
-                settings.network(), envNames(settings.env()), ConfigValues.format(settings.timeout()));
+                settings.network(), envNames(settings.env()), ConfigValues.format(settings.timeout()),
+                gpuMode == null ? null : gpuMode.json());
         ImageInfo imageInfo = new ImageInfo(image.reference().toString(), image.digest(), image.digestSource(),
                 image.imageId(), image.reference().pinned());
         RunRecord record = new RunRecord(RunRecord.SCHEMA, runId, RunStatus.RUNNING, null, null, config.project(), git,
-                imageInfo, container, settings.params(), null, null, engine.info(), config.host(), start.toString(), null, null,
+                imageInfo, container, settings.params(), null, null, engine, config.host(), start.toString(), null, null,
                 config.reproduces());
         RecordJson.writeAtomically(dir.params(), settings.params());
         RecordJson.writeAtomically(dir.provenance(), record);
@@ -212,17 +226,23 @@ public final class ExperimentRunner {
     }
 
     private RunResult execute(RunConfiguration config, RunSettings settings, EngineConnection engine, ResolvedImage image,
-                              RunRecord started, RunDirectory dir) {
+                              GpuRequestMode gpuMode, RunRecord started, RunDirectory dir, PhaseTimes times) {
         RecordWriter writer = new RecordWriter(started, dir, config.buildDir());
         RunResult result = null;
+        // Leftovers of killed builds are not in this run's way: sweep them (and finish their records) while it runs.
+        CompletableFuture<Void> sweep = CompletableFuture.runAsync(() -> times.time("sweep", () -> {
+            KilledRuns.finish(new LeftoverSweeper(engine, log).sweep(config.project().coordinates()), config,
+                    settings.recordInGit(), started.runId(), log);
+            return null;
+        }), ExperimentRunner::daemon);
         try (ShutdownGuard guard = new ShutdownGuard(engine.client(), () -> writer.finishInterrupted(log));
              ProgressFollower progress = new ProgressFollower(dir.metricsSeries(), log, PROGRESS_INTERVAL_MILLIS)) {
             try {
-                ContainerSpec spec = containerSpec(settings, image, started, dir);
+                ContainerSpec spec = containerSpec(settings, image, gpuMode, started, dir);
                 log.info("Run " + started.runId() + ": " + String.join(" ", settings.command()));
-                ContainerOutcome outcome = new ContainerRunner(engine, log).run(spec, dir.log(),
-                        (stderr, line) -> log.info((stderr ? "[err] " : "[out] ") + line), settings.timeout(), guard);
-                result = conclude(settings, outcome, writer, dir);
+                ContainerOutcome outcome = times.time("container", () -> new ContainerRunner(engine, log).run(spec, dir.log(),
+                        (stderr, line) -> log.info((stderr ? "[err] " : "[out] ") + line), settings.timeout(), guard));
+                result = times.time("results", () -> conclude(settings, outcome, writer, dir));
                 return result;
             } catch (RuntimeException e) {
                 // Whatever broke, the record says so (a status already written stays: finish is once only).
@@ -230,14 +250,20 @@ public final class ExperimentRunner {
                 throw e;
             }
         } finally {
+            finishSweep(sweep);
             if (settings.recordInGit()) {
                 // Failed runs too: history shows what was tried, not only what worked.
-                RunNoteWriter.append(log, config, writer.current(), dir, result == null ? null : result.attachments());
+                RunResult ended = result;
+                times.time("note", () -> {
+                    RunNoteWriter.append(log, config, writer.current(), dir, ended == null ? null : ended.attachments());
+                    return null;
+                });
             }
         }
     }
 
-    private ContainerSpec containerSpec(RunSettings settings, ResolvedImage image, RunRecord record, RunDirectory dir) {
+    private ContainerSpec containerSpec(RunSettings settings, ResolvedImage image, GpuRequestMode gpuMode, RunRecord record,
+                                        RunDirectory dir) {
         ContainerInfo c = record.container();
         try {
             RuntimeFiles.install(dir.lib());
@@ -253,13 +279,14 @@ public final class ExperimentRunner {
         env.put("PYTHONPATH", RuntimeFiles.pythonPath(settings.env().get("PYTHONPATH"), image.envValue("PYTHONPATH")));
         return new ContainerSpec(c.name(), image.imageId(), c.command(), env,
                 ContainerRunner.labels(record.runId(), record.project().coordinates(),
-                        record.git().present() ? record.git().commit() : null, BuildIdentity.current()),
-                mounts, c.workingDir(), c.user(), c.shmSizeBytes(), c.network(), settings.gpus());
+                        record.git().present() ? record.git().commit() : null, BuildIdentity.current(), dir.root()),
+                mounts, c.workingDir(), c.user(), c.shmSizeBytes(), c.network(), settings.gpus(), gpuMode);
     }
 
     private RunResult conclude(RunSettings settings, ContainerOutcome outcome, RecordWriter writer, RunDirectory dir) {
         GpuCheck.Result gpuCheck = settings.gpus().requested() ? readGpuCheck(dir) : null;
         writer.containerEnded(outcome.containerId(), gpuCheck == null ? null : gpuCheck.seen());
+        writer.runtime(RuntimeReports.read(dir.out(), log));
         if (outcome.interrupted()) {
             writer.finish(RunStatus.INTERRUPTED, outcome.exitCode(), "The build was interrupted; the container was stopped and removed.");
             throw new ExpFailure("Run " + writer.runId() + " was interrupted.", null);
@@ -322,7 +349,13 @@ public final class ExperimentRunner {
         if (outcome.lastLines().isEmpty()) {
             return "\nThe container printed nothing.";
         }
-        return "\nLast " + outcome.lastLines().size() + " line(s) of the log:\n    " + String.join("\n    ", outcome.lastLines());
+        String last = "\nLast " + outcome.lastLines().size() + " line(s) of the log:\n    " + String.join("\n    ", outcome.lastLines());
+        List<String> errors = outcome.lastErrorLines();
+        if (errors.isEmpty() || outcome.lastLines().contains(errors.get(errors.size() - 1))) {
+            return last;
+        }
+        // stdout and stderr are two pipes: the engine may have put stderr's end (a traceback) before the last stdout lines
+        return last + "\nLast " + errors.size() + " line(s) on stderr:\n    " + String.join("\n    ", errors);
     }
 
     private static List<Attachment> attachments(RunDirectory dir, List<CollectedOutput> outputs, RunRecord record) {

@@ -1,6 +1,7 @@
 package dev.exprun.run;
 
 import dev.exprun.container.GpuRequest;
+import dev.exprun.record.RunRecord.GpuInfo;
 import dev.exprun.record.RunRecord.GpusSeen;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,6 +46,7 @@ public final class GpuCheck {
     public static Result parseOutput(String output) {
         GpusSeen seen = null;
         boolean failed = false;
+        List<GpuInfo> gpus = new ArrayList<>();
         for (String line : output.split("\n")) {
             if (!line.startsWith(MARKER)) {
                 continue;
@@ -54,9 +56,11 @@ public final class GpuCheck {
                 failed = true;
             } else if (seen == null && rest.startsWith("visible=")) {
                 seen = parse(rest);
+            } else if (rest.startsWith("gpu ")) {
+                gpus.add(gpu(rest.substring(4)));
             }
         }
-        return seen == null ? null : new Result(seen, failed);
+        return seen == null ? null : new Result(new GpusSeen(seen.count(), seen.devices(), seen.names(), List.copyOf(gpus)), failed);
     }
 
     private static GpusSeen parse(String fields) {
@@ -71,8 +75,36 @@ public final class GpuCheck {
         return new GpusSeen(count, split(devices, ","), split(names, ";"));
     }
 
+    /** "index=0 uuid=GPU-.. memory_mib=143771 driver=580.95.05 cuda=13.0 name=NVIDIA H200": the name last, it has spaces. */
+    private static GpuInfo gpu(String fields) {
+        return new GpuInfo(integer(value(fields, "index=", " uuid=")), blankToNull(value(fields, "uuid=", " memory_mib=")),
+                blankToNull(value(fields, "name=", null)), longValue(value(fields, "memory_mib=", " driver=")),
+                blankToNull(value(fields, "driver=", " cuda=")), blankToNull(value(fields, "cuda=", " name=")));
+    }
+
+    private static Integer integer(String text) {
+        Long value = longValue(text);
+        return value == null ? null : value.intValue();
+    }
+
+    private static Long longValue(String text) {
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            return null; // "[N/A]" and the like
+        }
+    }
+
+    private static String blankToNull(String text) {
+        return text.isBlank() ? null : text.trim();
+    }
+
     private static String value(String fields, String key, String until) {
-        int start = fields.indexOf(key) + key.length();
+        int at = fields.indexOf(key);
+        if (at < 0) {
+            return "";
+        }
+        int start = at + key.length();
         int end = until == null ? fields.length() : fields.indexOf(until, start);
         return fields.substring(start, end < 0 ? fields.length() : end).trim();
     }
@@ -84,6 +116,9 @@ public final class GpuCheck {
     public record Result(GpusSeen seen, boolean failed) {
         /** "2 (nvidia0,nvidia1: NVIDIA H100; NVIDIA H100)", or "0". */
         public String describe() {
+            if (!seen.gpus().isEmpty()) {
+                return seen.count() + " (" + String.join("; ", seen.gpus().stream().map(GpuInfo::describe).toList()) + ")";
+            }
             if (seen.devices().isEmpty()) {
                 return String.valueOf(seen.count());
             }

@@ -5,6 +5,7 @@ import dev.exprun.record.RecordJson;
 import dev.exprun.record.RunRecord;
 import dev.exprun.record.RunRecord.GpusSeen;
 import dev.exprun.record.RunRecord.OutputFile;
+import dev.exprun.record.RunRecord.RuntimeReport;
 import dev.exprun.record.RunStatus;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,7 +29,7 @@ final class RecordWriter {
     RecordWriter(RunRecord started, RunDirectory dir, Path buildDir) {
         this.record = started;
         this.dir = dir;
-        this.lastRun = RunDirectory.lastRun(buildDir);
+        this.lastRun = started.reproduces() == null ? RunDirectory.lastRun(buildDir) : RunDirectory.lastReproduction(buildDir);
     }
 
     synchronized RunRecord current() {
@@ -41,6 +42,12 @@ final class RecordWriter {
 
     synchronized void containerEnded(String containerId, GpusSeen gpus) {
         record = record.withContainer(record.container().withIdAndGpus(containerId, gpus));
+    }
+
+    synchronized void runtime(RuntimeReport report) {
+        if (report != null) {
+            record = record.withRuntime(report);
+        }
     }
 
     synchronized void results(Map<String, Double> metrics, List<OutputFile> outputs) {

@@ -30,6 +30,7 @@ public record RunConfiguration(
         List<String> command,
         String commandLine,
         String gpus,
+        String gpuRequest,
         Map<String, String> params,
         Map<String, String> paramOverrides,
         List<OutputSpec> outputs,
@@ -46,7 +47,7 @@ public record RunConfiguration(
     public RunConfiguration reproducing(String runId, Path checkoutBaseDir, String pinnedImage, List<String> recordedCommand,
                                         Map<String, String> recordedParams) {
         return new RunConfiguration(project, checkoutBaseDir, buildDir, pinnedImage, true, pull, dockerHost, "allow",
-                workspaceMount, user, shmSize, network, env, timeout, recordedCommand, null, gpus, recordedParams, Map.of(),
+                workspaceMount, user, shmSize, network, env, timeout, recordedCommand, null, gpus, gpuRequest, recordedParams, Map.of(),
                 outputs, registryCredentials, hostEnvironment, host, recordInGit, runId);
     }
 }

@@ -23,9 +23,17 @@ public record RunDirectory(Path root) {
         return dir;
     }
 
-    /** target/exp/last-run.json: the newest record of this project, for later goals. */
+    /** target/exp/last-run.json: the newest record of this project's exp:run, which exp:verify and exp:tag act on. */
     public static Path lastRun(Path buildDir) {
         return buildDir.resolve("exp").resolve("last-run.json");
+    }
+
+    /**
+     * target/exp/last-reproduction.json: the newest exp:reproduce. Kept apart from last-run.json, so that
+     * checking whether an old run reproduces never changes which run a later exp:verify or exp:tag judges.
+     */
+    public static Path lastReproduction(Path buildDir) {
+        return buildDir.resolve("exp").resolve("last-reproduction.json");
     }
 
     public Path record() {

@@ -24,12 +24,17 @@ final class RunNoteWriter {
 
     /** attached: what the build attaches (null when the run failed and nothing is attached). */
     static void append(ExpLog log, RunConfiguration config, RunRecord record, RunDirectory dir, List<Attachment> attached) {
+        append(log, config.baseDir(), config.project(), record, dir, attached);
+    }
+
+    /** repoDir: a directory of the repository the run's commit is in. */
+    static void append(ExpLog log, Path repoDir, ProjectInfo project, RunRecord record, RunDirectory dir, List<Attachment> attached) {
         if (record.git() == null || !record.git().present() || record.git().commit() == null) {
             return;
         }
-        try (Repository repo = new FileRepositoryBuilder().readEnvironment().findGitDir(config.baseDir().toFile())
+        try (Repository repo = new FileRepositoryBuilder().readEnvironment().findGitDir(repoDir.toFile())
                 .setMustExist(true).build()) {
-            new RunNotes(repo).append(record.git().commit(), RunNote.of(record, artifacts(config.project(), record, dir, attached), record.reproduces()));
+            new RunNotes(repo).append(record.git().commit(), RunNote.of(record, artifacts(project, record, dir, attached), record.reproduces()));
             log.debug("Run " + record.runId() + " noted on " + record.git().commit() + " (" + RunNotes.REF + ")");
         } catch (IOException | RuntimeException e) {
             log.warn("Run " + record.runId() + " was not recorded in git (" + RunNotes.REF + "): " + e.getMessage()

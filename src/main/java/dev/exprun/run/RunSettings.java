@@ -3,6 +3,7 @@ package dev.exprun.run;
 import dev.exprun.artifacts.OutputCollector;
 import dev.exprun.artifacts.OutputSpec;
 import dev.exprun.container.GpuRequest;
+import dev.exprun.container.GpuRequestMode;
 import dev.exprun.container.ImageReference;
 import dev.exprun.container.PullPolicy;
 import dev.exprun.core.ExpError;
@@ -24,6 +25,7 @@ record RunSettings(
         Duration timeout,
         List<String> command,
         GpuRequest gpus,
+        GpuRequestMode gpuRequest,
         Map<String, Object> params,
         List<OutputSpec> outputs,
         boolean recordInGit) {
@@ -48,7 +50,7 @@ record RunSettings(
         return new RunSettings(image, PullPolicy.parse(c.pull()), DirtyPolicy.parse(c.dirty()),
                 workspaceReadOnly(c.workspaceMount()), blankTo(c.user(), HOST_USER).trim(), shm, blankTo(c.network(), null),
                 checkedEnv(c.env()), ConfigValues.duration(c.timeout(), "timeout", "exp.timeout"), command(c),
-                GpuRequest.parse(c.gpus()), Params.merge(c.params(), c.paramOverrides()), c.outputs(), recordInGit(c.recordInGit()));
+                GpuRequest.parse(c.gpus()), GpuRequestMode.parse(c.gpuRequest()), Params.merge(c.params(), c.paramOverrides()), c.outputs(), recordInGit(c.recordInGit()));
     }
 
     private static boolean recordInGit(String value) {

@@ -19,12 +19,43 @@ only by the functions that need them. Python 3.8+.
 Outside the plugin (EXP_OUTPUT_DIR unset) everything goes to ./exprun-out, and one line on stderr
 says so.
 
+log() does not wait for the GPU: a CUDA (any non-CPU) tensor is kept as a copy queued on the
+device (``detach().clone()``) and read when the buffered lines are written (every 0.5-1 s while
+logging), with one synchronize and one device-to-host copy for all the values since the last write.
+So ``exprun.log(step=s, loss=loss)`` every step costs one small copy kernel per call, not a
+host-device sync per step; the line is the same as if the value had been read at the call, and its
+``time`` is the time of the call. A value that cannot be read then (the CUDA context died) is
+written as null and said once on stderr; the other values and lines are written. CPU tensors and
+numpy values are read at the call, as before.
+
+seed_everything(seed) asks torch for deterministic kernels with warn_only=True (strict=True: without,
+so such an op raises). The ops torch says have no deterministic implementation are recorded in
+``<output dir>/.exprun/runtime.json``, each once, in first-seen order, even when the script's own
+warning filters hide the warning (those still decide what is printed)::
+
+    {"schema": "exprun.runtime/v1", "seed": 7, "deterministic": "warn",
+     "nondeterministic_ops": ["adaptive_avg_pool2d_backward_cuda"]}
+
+``seed``: the last seed_everything() seed (null: not called); ``deterministic``: what torch reports
+when the file is written, "warn", "strict" or null (off, or no torch); ``nondeterministic_ops``:
+the text before " does not have a deterministic implementation" of each alert, and with strict=True
+the op whose error ended the run. The file is written atomically when seed_everything() runs, when a
+new op is seen, at exit and on SIGTERM; never when seed_everything() was not called and no op was
+seen. It is the plugin's to read, not an output of the run.
+
 ``python3 exprun.py check-env`` prints a short report of python/torch/CUDA and a timed 1000x1000
 matmul per device, then one line ``EXPRUN_CHECK_ENV_JSON: {...}`` for the plugin to parse.
 ``python3 exprun.py provenance [FILE]`` prints this run's provenance, or the one a saved file carries.
 
 Limits worth knowing:
 
+- log() keeps each logged device tensor (a copy) on the device until the next write, at most ~1 s
+  of them: log a scalar loss, not a big tensor, every step.
+- That write calls torch.cuda.synchronize(), also from log()'s flush thread. A CUDA graph captured
+  with capture_error_mode="global" (torch.cuda.graph's default) while device values are buffered may
+  be invalidated by it: capture with capture_error_mode="thread_local".
+- A script that adds a filter hiding torch's nondeterminism warnings after seed_everything() hides
+  them from runtime.json too (seed_everything() puts its own filter first when it runs).
 - log() writes each batch of whole lines with one write(). A SIGKILL while that write is in the
   kernel can, on Linux, stop a write longer than a page at a page boundary, leaving a cut last line
   (only possible while logging very fast; a reader should skip an unterminated last line).
@@ -40,10 +71,12 @@ import copy
 import hashlib
 import json
 import os
+import re
 import signal
 import sys
 import threading
 import time
+import warnings
 
 __all__ = ["params", "provenance", "log", "summary", "save", "load_provenance", "seed_everything",
            "check_env"]
@@ -53,6 +86,9 @@ FALLBACK_DIR = "exprun-out"
 METRICS_SERIES = "metrics.jsonl"
 METRICS_SUMMARY = "metrics.json"
 SIDECAR_SUFFIX = ".provenance.json"
+RUNTIME_DIR = ".exprun"
+RUNTIME_FILE = "runtime.json"
+RUNTIME_SCHEMA = "exprun.runtime/v1"
 
 # log(): the buffer is written when a log() call comes _FLUSH_EVERY seconds after the last write, and
 # by a daemon thread that looks every _TICK seconds and writes what is there when the last write is
@@ -230,9 +266,70 @@ def _json_default(o):
                     "tensors or numpy scalars)" % type(o).__name__)
 
 
-def _make_encoder():
-    """A reusable C JSON encoder, same output as json.dumps(obj, default=_json_default)."""
-    fallback = json.JSONEncoder(default=_json_default).encode
+class _Deferred(Exception):
+    """Raised by _log_default at a device tensor: log() then takes its deferred path."""
+
+
+# CPU tensors (and numpy values) are read at the log() call, as before: reading them waits for no
+# device. Tensors on any other device (cuda, mps, xla...) are read at the flush. The tests set this
+# to send real CPU tensors down the deferred path too.
+_READ_CPU_AT_FLUSH = False
+
+
+def _is_device_tensor(o):
+    # torch's is_cpu (>= 1.13) costs a tenth of device.type, which builds a str on every call.
+    is_cpu = getattr(o, "is_cpu", None)
+    if is_cpu is None:
+        dev = getattr(o, "device", None)
+        # numpy >= 2 arrays have device == "cpu" (a str, no .type).
+        if dev is None or (getattr(dev, "type", "cpu") == "cpu" and not _READ_CPU_AT_FLUSH):
+            return False
+    elif is_cpu and not _READ_CPU_AT_FLUSH:
+        return False
+    # Complex tensors stay on the old path, which refuses them at the call (json has no complex numbers).
+    return (hasattr(o, "detach") and hasattr(o, "clone")
+            and not getattr(getattr(o, "dtype", None), "is_complex", False))
+
+
+def _log_default(o):
+    # _json_default inlined, and the is_cpu test first: a CPU tensor or numpy value costs log() no
+    # more Python calls than before.
+    if (getattr(o, "is_cpu", None) is not True or _READ_CPU_AT_FLUSH) and _is_device_tensor(o):
+        raise _Deferred()
+    item = getattr(o, "item", None)
+    if item is not None:
+        try:
+            return item()
+        except (ValueError, RuntimeError, TypeError):
+            pass
+    tolist = getattr(o, "tolist", None)
+    if tolist is not None:
+        return tolist()
+    return _json_default(o)  # the TypeError
+
+
+class _DeviceValue(object):
+    """A device tensor in a buffered record: a private copy until the flush reads it, then its value
+    (None, written as null, when it could not be read)."""
+    __slots__ = ("tensor", "value")
+    # Recognised by this class attribute, not by isinstance, so that records buffered before an
+    # importlib.reload() (instances of the old class) are still written.
+    _exprun_device_value = True
+
+    def __init__(self, tensor):
+        self.tensor = tensor
+        self.value = None
+
+
+def _pending_default(o):
+    if getattr(type(o), "_exprun_device_value", False):
+        return o.value
+    return _json_default(o)
+
+
+def _make_encoder(default):
+    """A reusable C JSON encoder, same output as json.dumps(obj, default=default)."""
+    fallback = json.JSONEncoder(default=default).encode
     try:
         from json import encoder as je
         c_make, c_str = je.c_make_encoder, je.c_encode_basestring_ascii
@@ -240,7 +337,7 @@ def _make_encoder():
             return fallback
         # (markers, default, encoder, indent, key_separator, item_separator, sort_keys, skipkeys,
         # allow_nan): markers=None skips the circular-reference check; metrics are flat.
-        c_enc = c_make(None, _json_default, c_str, None, ": ", ", ", False, False, True)
+        c_enc = c_make(None, default, c_str, None, ": ", ", ", False, False, True)
         join = "".join
 
         def encode(o):
@@ -254,7 +351,10 @@ def _make_encoder():
         return fallback
 
 
-_encode = _make_encoder()
+# log()'s encoder: plain values never reach the default, so they pay nothing for device tensors.
+_encode = _make_encoder(_log_default)
+# A buffered record with device values: those written as what the flush read (or null).
+_encode_pending = _make_encoder(_pending_default)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -267,17 +367,29 @@ class _State(object):
     def __init__(self):
         self.lock = threading.RLock()    # guards buf / next_flush
         self.wlock = threading.RLock()   # serialises writers, so batches land in order
-        self.buf = []
+        self.buf = []                    # encoded lines (str) and _PendingLine records, in call order
+        self.pending = False             # buf holds a _PendingLine
         self.next_flush = 0.0            # 0: the first log() flushes at once (and sets things up)
         self.last_flush = 0.0
         self.file = None
         self.file_path = None
         self.write_warned = False
+        self.read_warned = False
         self.out_dir = None
         self.fallback_said = False
         self.record_warned = False
         self.summary = {}
         self.summary_lock = threading.Lock()
+        self.rt_lock = threading.RLock()   # guards the runtime facts below and runtime.json
+        self.seed = None                   # set by seed_everything()
+        self.seeded = False
+        self.nondet_ops = []               # ops torch said are not deterministic, first seen first
+        self.nondet_seen = set()
+        self.shown = set()                 # once/default/module warnings shown on behalf of the filters
+        self.filters_seen = None           # warnings.filters when the decisions below were made
+        self.decisions = {}
+        self.module_of = {}
+        self.runtime_warned = False
 
 
 # Process-wide things that must survive importlib.reload() and _reset_for_tests(): the hooks are
@@ -291,19 +403,76 @@ if not isinstance(_P, dict):
 def log(step=None, **metrics):
     """Append one line ``{"step": step, <metrics>..., "time": <unix seconds>}`` to metrics.jsonl.
 
-    ``step`` is left out when None. Values: numbers, bools, strings, None, lists; tensors and numpy
-    scalars are converted with .item(). NaN/Infinity are written as Python's json writes them. A
-    metric called ``time`` replaces the timestamp. Lines are buffered and written whole, at least
-    once a second, at exit, on an uncaught exception and on SIGTERM. Thread-safe.
+    ``step`` is left out when None. Values: numbers, bools, strings, None, lists, dicts; tensors and
+    numpy scalars/arrays are written as .item() gives them (one element) or .tolist(). NaN/Infinity
+    are written as Python's json writes them. A metric called ``time`` replaces the timestamp, which
+    is taken at the call. Lines are buffered and written whole, in call order, at least once a
+    second, at exit, on an uncaught exception and on SIGTERM. Thread-safe.
+
+    A tensor on a device other than the CPU (CUDA...) is not read here, since reading it waits for
+    the device: log() keeps a copy (``detach().clone()``, queued on the device, no wait) and the
+    flush reads all the copies it writes at once. So logging a CUDA loss every step does not stall
+    the GPU, and changing the tensor in place after the call does not change the line. A value that
+    cannot be read at the flush (e.g. the CUDA context died) is written as null, said once on stderr.
+    Anything json cannot write raises here, at the call, as for CPU values.
     """
     t = time.time()
     rec = {"step": step, **metrics} if step is not None else metrics
     if "time" not in rec:
         rec["time"] = t
-    line = _encode(rec)
+    try:
+        line = _encode(rec)
+    except _Deferred:
+        _log_deferred(rec, t)
+        return
     s = _S
     with s.lock:
         s.buf.append(line)
+    if t >= s.next_flush:
+        _flush_log(s)
+
+
+class _PendingLine(object):
+    """A record holding device values, buffered as data and encoded at the flush."""
+    __slots__ = ("rec", "values")
+
+    def __init__(self, rec, values):
+        self.rec = rec
+        self.values = values
+
+
+def _private_copy(v, found):
+    """``v`` with its lists and dicts copied and each device tensor replaced by a _DeviceValue (added
+    to ``found``), so that nothing the caller does after log() returns can change the line. Other
+    non-JSON values (CPU tensors, numpy) are converted now, as the plain path does."""
+    t = type(v)
+    if t is float or t is int or t is str or t is bool or v is None:
+        return v
+    if isinstance(v, dict):
+        return {k: _private_copy(x, found) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_private_copy(x, found) for x in v]
+    if isinstance(v, (str, int, float)):
+        return v
+    if _is_device_tensor(v):
+        # clone() is a device-to-device copy queued on the current stream: no host sync, and the copy
+        # keeps the value of this moment even when the caller then updates its tensor in place (a
+        # running sum). Simpler than a non-blocking copy into pinned memory plus an event, and as cheap
+        # for the scalars people log.
+        d = _DeviceValue(v.detach().clone())
+        found.append(d)
+        return d
+    return _json_default(v)
+
+
+def _log_deferred(rec, t):
+    found = []
+    pending = _PendingLine(_private_copy(rec, found), found)
+    _encode_pending(pending.rec)  # the device values as null: what json cannot write raises now, at the call
+    s = _S
+    with s.lock:
+        s.buf.append(pending)
+        s.pending = True
     if t >= s.next_flush:
         _flush_log(s)
 
@@ -313,7 +482,8 @@ def _main_thread():
 
 
 def _flush_log(s=None):
-    """Write the buffered lines: one write of whole lines, then flush to the OS."""
+    """Write the buffered lines (device values read first): one write of whole lines, then flush to
+    the OS."""
     if s is None:
         s = _S
     mask = None
@@ -330,10 +500,14 @@ def _flush_log(s=None):
                 batch = s.buf
                 if batch:
                     s.buf = []
+                pending = s.pending
+                s.pending = False
                 s.last_flush = now = time.time()
                 s.next_flush = now + (0.0 if _P.get("exiting") else _FLUSH_EVERY)
             if not batch:
                 return
+            if pending:
+                batch = _encode_pending_lines(s, batch)
             if s.file is None or _P["timer_pid"] != os.getpid() or (not _P["sigterm_tried"] and _main_thread()):
                 _setup_log(s)
             if s.file is not None:
@@ -352,6 +526,90 @@ def _flush_log(s=None):
     finally:
         if mask is not None:
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
+def _encode_pending_lines(s, batch):
+    """The batch as encoded lines: the device values of all its records read first, then each
+    record encoded. Never raises: a value that cannot be read is written as null."""
+    values = [d for x in batch if type(x) is not str for d in x.values]
+    try:
+        _read_device_values(s, values)
+    except Exception as e:  # noqa: BLE001 - whatever went wrong, the lines are still written
+        _said_unreadable(s, e)
+    lines = []
+    for x in batch:
+        if type(x) is str:
+            lines.append(x)
+            continue
+        try:
+            lines.append(_encode_pending(x.rec))
+        except Exception as e:  # noqa: BLE001
+            _said_unreadable(s, e)
+            for d in x.values:
+                d.value = None
+            lines.append(_encode_pending(x.rec))  # as checked at the log() call
+    return lines
+
+
+def _read_device_values(s, values):
+    """Set .value of each _DeviceValue and drop its tensor.
+
+    Torch tensors are grouped by (device, dtype, shape); per group one torch.stack(...).tolist(): one
+    kernel and one device-to-host copy, whatever the number of log() calls since the last flush. A
+    group that fails is read value by value (.item()/.tolist()); a value that still fails stays None.
+    """
+    torch = sys.modules.get("torch")
+    tensor_type = getattr(torch, "Tensor", None)
+    groups = {}
+    one_by_one = []
+    for d in values:
+        t = d.tensor
+        if tensor_type is not None and isinstance(t, tensor_type):
+            groups.setdefault((t.device, t.dtype, t.shape), []).append(d)
+        else:
+            one_by_one.append(d)
+    synced = set()
+    error = None
+    for (device, _dtype, _shape), group in groups.items():
+        try:
+            if device.type == "cuda" and device not in synced:
+                # The copies were queued on the logging thread's current stream, which need not be
+                # the stream this thread uses (a user's side stream; the flush thread): wait for the
+                # whole device, once per flush.
+                torch.cuda.synchronize(device)
+                synced.add(device)
+            stacked = torch.stack([d.tensor for d in group])
+            if group[0].tensor.numel() == 1:
+                stacked = stacked.reshape(-1)  # .item() semantics: a scalar, also for shape [1]
+            for d, v in zip(group, stacked.tolist()):
+                d.value = v
+                d.tensor = None
+        except Exception as e:  # noqa: BLE001 - e.g. a dead CUDA context
+            error = error or e
+            one_by_one.extend(group)
+    for d in one_by_one:
+        try:
+            d.value = _json_default(d.tensor)
+        except Exception as e:  # noqa: BLE001
+            error = error or e
+            d.value = None
+        d.tensor = None
+    if error is not None:
+        _said_unreadable(s, error)
+
+
+def _said_unreadable(s, e):
+    if s.read_warned:
+        return
+    s.read_warned = True
+    text = str(e).strip().splitlines()
+    try:
+        sys.stderr.write("exprun: a logged device value could not be read when metrics.jsonl was written "
+                         "(%s: %s); such values are written as null (said once)\n"
+                         % (type(e).__name__, text[0][:300] if text else ""))
+        sys.stderr.flush()
+    except Exception:  # noqa: BLE001 - stderr closed at exit
+        pass
 
 
 def _setup_log(s):
@@ -376,9 +634,7 @@ def _install_hooks():
             threading.Thread(target=_timer_loop, name="exprun-log-flush", daemon=True).start()
         except RuntimeError:  # at interpreter shutdown: the atexit flush still writes
             pass
-    if not _P["atexit"]:
-        _P["atexit"] = True
-        atexit.register(_at_exit)
+    _register_atexit()
     if not _P["excepthook"]:
         _P["excepthook"] = True
         _P["prev_excepthook"] = sys.excepthook
@@ -394,6 +650,12 @@ def _install_hooks():
                 _P["sigterm"] = True
         except (ValueError, OSError, AttributeError):
             pass
+
+
+def _register_atexit():
+    if not _P["atexit"]:
+        _P["atexit"] = True
+        atexit.register(_at_exit)
 
 
 def _timer_loop():
@@ -417,16 +679,25 @@ def _flush_quietly():
 def _at_exit():
     _P["exiting"] = True  # from now on (other atexit handlers) every log() call is written at once
     _flush_quietly()
+    _write_runtime_quietly()
 
 
 def _excepthook(exc_type, exc, tb):
     _flush_quietly()
+    try:
+        # strict=True: the op that raised is named in the error (the atexit handler writes the file).
+        op = _nondeterministic_op(str(exc)) if issubclass(exc_type, RuntimeError) else None
+        if op is not None:
+            _note_nondeterministic(op)
+    except Exception:  # noqa: BLE001 - the user's hook must still run
+        pass
     prev = _P.get("prev_excepthook") or sys.__excepthook__
     prev(exc_type, exc, tb)
 
 
 def _on_sigterm(signum, frame):
     _flush_quietly()
+    _write_runtime_quietly()
     try:
         signal.signal(signum, signal.SIG_DFL)
         os.kill(os.getpid(), signum)
@@ -441,8 +712,10 @@ def _after_fork_in_child():
     s.lock = threading.RLock()
     s.wlock = threading.RLock()
     s.buf = []
+    s.pending = False
     s.next_flush = 0.0
     s.summary_lock = threading.Lock()
+    s.rt_lock = threading.RLock()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -855,17 +1128,26 @@ def load_provenance(path):
 # seed_everything() / check_env()
 # --------------------------------------------------------------------------------------------------
 
-def seed_everything(seed):
+def seed_everything(seed, strict=False):
     """Seed random, numpy and torch (CPU and all CUDA devices) and ask for deterministic kernels.
 
-    Also sets cudnn.deterministic=True, cudnn.benchmark=False, torch.use_deterministic_algorithms(
-    True, warn_only=True) where available, CUBLAS_WORKSPACE_CONFIG=:4096:8 (unless already set to
-    a deterministic value) and PYTHONHASHSEED (unless set). Note: PYTHONHASHSEED only affects
-    processes started afterwards (e.g. DataLoader workers under spawn); this interpreter's str hash
-    was fixed at its start. Records the seed with log(seed=seed). Returns the seed.
+    Also sets cudnn.deterministic=True, cudnn.benchmark=False, CUBLAS_WORKSPACE_CONFIG=:4096:8
+    (unless already set to a deterministic value) and PYTHONHASHSEED (unless set), and calls
+    torch.use_deterministic_algorithms(True, warn_only=True) where available: an op without a
+    deterministic implementation then warns and runs. ``strict=True`` calls
+    torch.use_deterministic_algorithms(True) instead, so such an op raises RuntimeError (and a
+    torch without use_deterministic_algorithms raises RuntimeError here).
+
+    The ops torch warns about (or, strict, the one that ended the run) are recorded, each once, in
+    ``<output dir>/.exprun/runtime.json`` (see the module docstring), also when the script's own
+    warning filters hide the warning, which is then not printed either. Note: PYTHONHASHSEED only
+    affects processes started afterwards (e.g. DataLoader workers under spawn); this interpreter's
+    str hash was fixed at its start. Records the seed with log(seed=seed). Returns the seed.
     """
     import random
     seed = int(seed)
+    if not strict:
+        _watch_nondeterminism()  # before torch is asked: its first alert can come from any later op
     if os.environ.get("CUBLAS_WORKSPACE_CONFIG") not in (":4096:8", ":16:8"):
         os.environ["CUBLAS_WORKSPACE_CONFIG"] = ":4096:8"
     os.environ.setdefault("PYTHONHASHSEED", str(seed))
@@ -892,10 +1174,15 @@ def seed_everything(seed):
         except Exception:  # noqa: BLE001
             pass
         use_det = getattr(torch, "use_deterministic_algorithms", None)
-        if use_det is not None:
+        if strict:
+            if use_det is None:
+                raise RuntimeError("exprun.seed_everything(strict=True): torch %s has no "
+                                   "torch.use_deterministic_algorithms" % getattr(torch, "__version__", "?"))
+            use_det(True)
+        elif use_det is not None:
             try:
                 use_det(True, warn_only=True)
-            except TypeError:
+            except TypeError:  # torch < 1.11: no warn_only, so strict it is (runtime.json says so)
                 try:
                     use_det(True)
                 except Exception:  # noqa: BLE001
@@ -903,7 +1190,216 @@ def seed_everything(seed):
             except Exception:  # noqa: BLE001
                 pass
     log(seed=seed)
+    s = _S
+    with s.rt_lock:
+        s.seed = seed
+        s.seeded = True
+    _write_runtime_quietly()
     return seed
+
+
+# --------------------------------------------------------------------------------------------------
+# Nondeterministic ops -> .exprun/runtime.json
+# --------------------------------------------------------------------------------------------------
+
+# torch's alert, as a warning (warn_only=True) or as the RuntimeError (strict), starts
+# "<op> does not have a deterministic implementation, but you set 'torch.use_deterministic_algorithms(".
+_NONDET_RE = re.compile(r"(\S.*?) does not have a deterministic implementation, but you set", re.S)
+_NONDET_FILTER = r".+ does not have a deterministic implementation, but you set"
+_NONDET_TEXT = " does not have a deterministic implementation, but you set"
+
+
+def _nondeterministic_op(text):
+    m = _NONDET_RE.match(text)
+    return m.group(1) if m else None
+
+
+def _is_our_filter(item):
+    try:
+        action, rx, cat, mod, lineno = item
+        return (action == "always" and cat is UserWarning and mod is None and not lineno
+                and getattr(rx, "pattern", None) == _NONDET_FILTER)
+    except (TypeError, ValueError):
+        return False
+
+
+def _install_warning_hook():
+    """Wrap warnings._showwarnmsg, through which every shown warning passes (the C warnings code
+    calls it; it calls warnings.showwarning when a script or logging.captureWarnings replaced that,
+    and catch_warnings leaves it alone), so torch's alerts are seen whoever displays them."""
+    if _P.get("warn_hook"):
+        return
+    prev = getattr(warnings, "_showwarnmsg", None)
+    if not callable(prev):
+        return
+    _P["warn_hook"] = True
+    _P["prev_showwarnmsg"] = prev
+    warnings._showwarnmsg = _showwarnmsg_hook
+
+
+def _watch_nondeterminism():
+    """Put a filter first that lets torch's alerts through whatever the script's filters say (those
+    are then applied by _showwarnmsg_hook, so the display does not change). filterwarnings() drops
+    an equal entry first: calling this again only moves it back to the front."""
+    _install_warning_hook()
+    if _P.get("warn_hook"):
+        warnings.filterwarnings("always", message=_NONDET_FILTER, category=UserWarning)
+
+
+def _showwarnmsg_hook(msg):
+    prev = _P.get("prev_showwarnmsg") or warnings._showwarnmsg_impl
+    try:
+        show = _judge_warning(msg)
+    except Exception:  # noqa: BLE001 - an odd warning object: shown as it would have been
+        show = True
+    if show is True:
+        return prev(msg)
+    if show == "error":
+        raise msg.message
+    return None
+
+
+def _judge_warning(msg):
+    """True: show ``msg``; False: drop it; "error": raise it. Records torch's nondeterminism alerts,
+    and for those decides as the script's own filters would have (see _script_filter_action). The
+    decision per text and place is cached while the filters stay the same: torch warns on every
+    call of such an op, every step."""
+    text = str(msg.message)
+    if _NONDET_TEXT not in text:
+        return True
+    s = _S
+    filters = tuple(warnings.filters)
+    if filters != s.filters_seen:
+        s.filters_seen = filters
+        s.decisions = {}
+    key = (text, msg.category, msg.filename, msg.lineno)
+    decided = s.decisions.get(key)
+    if decided is not None:
+        return decided
+    op = _nondeterministic_op(text) if issubclass(msg.category, UserWarning) else None
+    if op is None:
+        s.decisions[key] = True
+        return True
+    _note_nondeterministic(op)
+    action = _script_filter_action(msg)
+    if action is None or action == "always":
+        decided = True
+    elif action == "ignore":
+        decided = False
+    elif action == "error":
+        decided = "error"
+    else:
+        # once/default/module: the first time only, as the warnings module's registries would do.
+        seen_key = ((action, text, msg.category) if action == "once" else
+                    (action, text, msg.category, msg.filename) if action == "module" else
+                    (action,) + key)
+        first = seen_key not in s.shown
+        s.shown.add(seen_key)
+        s.decisions[key] = False
+        return first
+    s.decisions[key] = decided
+    return decided
+
+
+def _script_filter_action(msg):
+    """The action of the first of the script's warning filters that matches ``msg`` (the default
+    action when none does), or None when no exprun filter came first: the script's filters have
+    already been applied then. Matched as the warnings module does."""
+    text = str(msg.message)
+    passed_ours = False
+    for item in warnings.filters:
+        if _is_our_filter(item):
+            passed_ours = True
+            continue
+        action, rx, cat, mod, lineno = item
+        if _filter_matches(rx, text) and issubclass(msg.category, cat) and (not lineno or lineno == msg.lineno) \
+                and (mod is None or _filter_matches(mod, _module_of(msg.filename))):
+            return action if passed_ours else None
+    return getattr(warnings, "defaultaction", "default") if passed_ours else None
+
+
+def _filter_matches(pattern, text):
+    # A compiled regex from filterwarnings(), or a plain str: the C warnings module's own default
+    # filters ("default::DeprecationWarning:__main__") hold the module name as a str, compared whole.
+    if pattern is None:
+        return True
+    if isinstance(pattern, str):
+        return pattern == text
+    return pattern.match(text) is not None
+
+
+def _module_of(filename):
+    """The module name the warnings module matches a filter's module against (the name of the
+    module the warning came from; here found by its file)."""
+    cache = _S.module_of
+    name = cache.get(filename)
+    if name is not None:
+        return name
+    # The frame that warned is on the stack above this hook (its code has that file name): its
+    # __name__ is what the warnings module used. Else (a thread's warning replayed elsewhere) the
+    # module loaded from that file, else the file name as warnings.warn_explicit() derives it.
+    f = sys._getframe(1)
+    while f is not None:
+        if f.f_code.co_filename == filename and f.f_globals.get("__name__") != __name__:
+            name = f.f_globals.get("__name__")
+            break
+        f = f.f_back
+    if not isinstance(name, str):
+        for mod_name, mod in list(sys.modules.items()):
+            if getattr(mod, "__file__", None) == filename:
+                name = mod_name
+                break
+        else:
+            name = filename[:-3] if filename and filename.lower().endswith(".py") else (filename or "<unknown>")
+    cache[filename] = name
+    return name
+
+
+def _note_nondeterministic(op):
+    """Record ``op`` (once) and rewrite runtime.json: once per distinct op, so not per step."""
+    s = _S
+    with s.rt_lock:
+        if op in s.nondet_seen:
+            return
+        s.nondet_seen.add(op)
+        s.nondet_ops.append(op)
+    _register_atexit()
+    _write_runtime_quietly()
+
+
+def _deterministic_mode():
+    """What torch says now: "strict", "warn", or None (off, or no torch imported)."""
+    torch = sys.modules.get("torch")
+    try:
+        if torch is None or not torch.are_deterministic_algorithms_enabled():
+            return None
+        warn_only = getattr(torch, "is_deterministic_algorithms_warn_only_enabled", None)
+        return "warn" if warn_only is not None and warn_only() else "strict"
+    except Exception:  # noqa: BLE001 - a torch too old to say
+        return None
+
+
+def _write_runtime_quietly():
+    """Write .exprun/runtime.json atomically, when there is something to say; a failure is said once
+    on stderr, never raised (this runs from a warning hook, at exit and on SIGTERM)."""
+    s = _S
+    try:
+        with s.rt_lock:
+            if not s.seeded and not s.nondet_ops:
+                return
+            data = {"schema": RUNTIME_SCHEMA, "seed": s.seed, "deterministic": _deterministic_mode(),
+                    "nondeterministic_ops": list(s.nondet_ops)}
+            d = os.path.join(_output_dir(), RUNTIME_DIR)
+            os.makedirs(d, exist_ok=True)
+            _atomic_write_bytes(os.path.join(d, RUNTIME_FILE), (json.dumps(data, indent=2) + "\n").encode("utf-8"))
+    except Exception as e:  # noqa: BLE001
+        if not s.runtime_warned:
+            s.runtime_warned = True
+            try:
+                sys.stderr.write("exprun: cannot write %s/%s (%s: %s)\n"
+                                 % (RUNTIME_DIR, RUNTIME_FILE, type(e).__name__, e))
+            except Exception:  # noqa: BLE001
+                pass
 
 
 def _cpu_name():
@@ -1035,6 +1531,8 @@ if isinstance(globals().get("_S"), _State) or hasattr(globals().get("_S"), "buf"
     _reset_for_tests()
 else:
     _S = _State()
+
+_install_warning_hook()
 
 
 def _main(argv):

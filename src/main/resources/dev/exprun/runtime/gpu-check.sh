@@ -2,6 +2,8 @@
 # exprun GPU check. The plugin runs it inside the run's container, before the training command,
 # whenever GPUs were requested: some engines (podman's Docker API) accept a GPU request and
 # silently ignore it, and training would then run on the CPU. Usage: gpu-check.sh WANT -- CMD...
+# It reports what it sees, one line, then one line per GPU that nvidia-smi describes (the toolkit
+# mounts nvidia-smi into the container; without it only the device count is known).
 want="$1"
 shift
 [ "$1" = "--" ] && shift
@@ -13,10 +15,19 @@ for d in /dev/nvidia[0-9]*; do
   devices="$devices${devices:+,}${d#/dev/}"
 done
 names=""
+query=""
+cuda=""
 if command -v nvidia-smi >/dev/null 2>&1; then
-  names=$(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | tr '\n' ';')
+  query=$(nvidia-smi --query-gpu=index,uuid,memory.total,driver_version,name --format=csv,noheader,nounits 2>/dev/null)
+  # the CUDA version the driver supports is only in nvidia-smi's banner
+  cuda=$(nvidia-smi 2>/dev/null | sed -n 's/.*CUDA Version: *\([0-9][0-9.]*\).*/\1/p' | head -n 1)
+  names=$(printf '%s\n' "$query" | sed -n 's/^[^,]*,[^,]*,[^,]*,[^,]*, *//p' | tr '\n' ';')
 fi
 echo "exprun-gpu-check: visible=$n devices=$devices names=$names"
+printf '%s\n' "$query" | while IFS=, read -r index uuid memory driver name; do
+  [ -n "$index" ] || continue
+  echo "exprun-gpu-check: gpu index=${index# } uuid=${uuid# } memory_mib=${memory# } driver=${driver# } cuda=$cuda name=${name# }"
+done
 if [ "$n" -eq 0 ] || { [ "$want" != "all" ] && [ "$n" -lt "$want" ]; }; then
   echo "exprun-gpu-check: FAILED requested=$want visible=$n" >&2
   exit 86

@@ -1,6 +1,7 @@
 package dev.exprun.check;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import dev.exprun.testing.TestEngine;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +25,7 @@ class EnvironmentCheckerEngineTest {
     private List<CheckRow> check(String image, String gpus, String host) {
         Path repo = Projects.gitRepo(tmp.resolve("repo"), Map.of("train.py", "print('hi')\n"));
         return new EnvironmentChecker(new CapturingLog()).check(new CheckConfiguration("test.exprun:check", repo,
-                repo.resolve("target"), image, "never", host, gpus, Map.of(), Map.of()));
+                repo.resolve("target"), image, "never", host, gpus, null, Map.of(), Map.of()));
     }
 
     private static Map<String, CheckRow> byName(List<CheckRow> rows) {
@@ -45,8 +47,10 @@ class EnvironmentCheckerEngineTest {
         EnvironmentChecker.requirePassed(rows);
     }
 
+    /** Podman only: its Docker API (4.3) accepts the GPU request and ignores it; the in-container check sees no GPU. */
     @Test
-    void gpusTheEngineIgnoresFailTheCheckWithTheFix() {
+    @Tag("podman-only")
+    void gpusPodmanIgnoresFailTheCheckWithTheFixOnPodman() {
         List<CheckRow> rows = check(TestEngine.TORCH, "all", TestEngine.host());
         CheckRow gpus = byName(rows).get("gpus");
         assertEquals(Verdict.FAIL, gpus.verdict());
@@ -54,6 +58,24 @@ class EnvironmentCheckerEngineTest {
         ExpFailure e = assertThrows(ExpFailure.class, () -> EnvironmentChecker.requirePassed(rows));
         assertTrue(e.getMessage().contains("gpus: gpus=all requested"), e.getMessage());
         assertTrue(e.getMessage().contains("Fix: install the NVIDIA Container Toolkit"), e.getMessage());
+    }
+
+    /** Docker only: Docker without the NVIDIA Container Toolkit refuses the request; the gpus row fails, torch is not blamed. */
+    @Test
+    @Tag("docker-only")
+    void gpusDockerRefusesFailTheGpusRowNotTheTorchRowOnDocker() {
+        List<CheckRow> rows = check(TestEngine.TORCH, "all", TestEngine.host());
+        CheckRow gpus = byName(rows).get("gpus");
+        assertEquals(Verdict.FAIL, gpus.verdict());
+        assertTrue(gpus.detail().contains("refused the GPU request (gpus=all, gpuRequest=nvidia): it has no NVIDIA device driver registered"),
+                gpus.detail());
+        assertTrue(gpus.fix().startsWith("install the NVIDIA Container Toolkit"), gpus.fix());
+        CheckRow torch = byName(rows).get("torch");
+        assertEquals(Verdict.SKIPPED, torch.verdict());
+        assertEquals("not run: the GPU request was refused", torch.detail());
+        ExpFailure e = assertThrows(ExpFailure.class, () -> EnvironmentChecker.requirePassed(rows));
+        assertTrue(e.getMessage().startsWith("exp:check-env: 1 required check(s) failed:\n  gpus: docker "), e.getMessage());
+        assertFalse(e.getMessage().contains("python3 and PyTorch"), e.getMessage());
     }
 
     @Test

@@ -47,8 +47,8 @@ class ContainerRunnerEngineTest {
     private Ran run(Duration timeout, String... command) {
         String runId = RunId.next(Instant.now());
         ContainerSpec spec = new ContainerSpec("exp-test-" + runId, tiny.imageId(), List.of(command), Map.of("A", "1"),
-                ContainerRunner.labels(runId, "test:runner", null, BuildIdentity.current()), List.of(), "/", null,
-                64L << 20, null, GpuRequest.parse("none"));
+                ContainerRunner.labels(runId, "test:runner", null, BuildIdentity.current(), null), List.of(), "/", null,
+                64L << 20, null, GpuRequest.parse("none"), null);
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
         Path log = dir.resolve(runId + ".log");
         try (ShutdownGuard guard = new ShutdownGuard(engine.client(), () -> { })) {
@@ -121,7 +121,7 @@ class ContainerRunnerEngineTest {
     private String finishedContainer(String script) throws InterruptedException {
         String runId = RunId.next(Instant.now());
         String id = engine.client().createContainerCmd(tiny.imageId()).withName("exp-test-" + runId).withCmd("sh", "-c", script)
-                .withLabels(ContainerRunner.labels(runId, "test:runner", null, BuildIdentity.current())).exec().getId();
+                .withLabels(ContainerRunner.labels(runId, "test:runner", null, BuildIdentity.current(), null)).exec().getId();
         engine.client().startContainerCmd(id).exec();
         engine.client().waitContainerCmd(id).start().awaitStatusCode();
         return id;
@@ -140,7 +140,7 @@ class ContainerRunnerEngineTest {
         pump.accept(false, bytes, 0, bytes.length);
         pump.onComplete();
         try {
-            new LogReconciler(engine.client(), log).reconcile(id, raw, pump);
+            new LogReconciler(engine.client(), log, EngineIdentity.DOCKER.equals(engine.info().name())).reconcile(id, raw, pump);
             pump.finish();
         } finally {
             ContainerRunner.removeQuietly(engine.client(), id);
@@ -179,7 +179,8 @@ class ContainerRunnerEngineTest {
 
     @Test
     void aCompleteLiveLogIsNotReadAgain() throws Exception {
-        String id = finishedContainer("seq 1 100; echo oops >&2");
+        // stdout and stderr are two pipes: without the pause Docker may file the stderr line before stdout's
+        String id = finishedContainer("seq 1 100; sleep 0.2; echo oops >&2");
         StringBuilder all = new StringBuilder();
         for (int i = 1; i <= 100; i++) {
             all.append(i).append('\n');

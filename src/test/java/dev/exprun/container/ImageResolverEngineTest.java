@@ -59,6 +59,44 @@ class ImageResolverEngineTest {
         assertTrue(progress >= 1 && progress < 20, "one line per layer state change, not a flood: " + log.lines());
     }
 
+    private static String tinyId() {
+        String id = TestEngine.docker("image", "inspect", "--format", "{{.Id}}", TestEngine.TINY);
+        return id.startsWith("sha256:") ? id : "sha256:" + id;
+    }
+
+    @Test
+    void anImageIdPinsALocalImage() {
+        ResolvedImage image = resolve(tinyId(), PullPolicy.MISSING, Map.of());
+        assertEquals(tinyId(), image.imageId());
+        assertEquals(tinyId(), image.digest());
+        assertEquals(ResolvedImage.IMAGE_ID, image.digestSource());
+        assertTrue(image.reference().pinned() && image.reference().byImageId());
+        ExpError always = assertThrows(ExpError.class, () -> resolve(tinyId(), PullPolicy.ALWAYS, Map.of()));
+        assertTrue(always.getMessage().contains("is an image id, which cannot be pulled"), always.getMessage());
+    }
+
+    @Test
+    void anImageIdTheEngineDoesNotHaveIsRefusedWithoutAPull() {
+        String absent = "sha256:" + "1".repeat(64);
+        ExpError e = assertThrows(ExpError.class, () -> resolve(absent, PullPolicy.MISSING, Map.of()));
+        assertTrue(e.getMessage().startsWith("The image id " + absent + " is not in the engine at "), e.getMessage());
+        assertTrue(e.fix().contains("docker load"), e.fix());
+    }
+
+    /** Neither engine resolves name@sha256:<image id>; before the fix Docker tried to pull it and failed with a registry error. */
+    @Test
+    void aNamePinnedToAnImageIdIsRefusedWithTheFixInsteadOfPulled() {
+        String ref = TestEngine.TINY.replace(":1", "") + "@" + tinyId();
+        for (PullPolicy policy : new PullPolicy[] {PullPolicy.MISSING, PullPolicy.NEVER}) {
+            CapturingLog log = new CapturingLog();
+            ExpError e = assertThrows(ExpError.class, () -> new ImageResolver(engine, log, Map.of()).resolve(ImageReference.parse(ref), policy));
+            assertEquals("The image " + ref + " is pinned to " + tinyId() + ", which is the id of a local image (never pushed, so it has no "
+                    + "registry digest), not a digest the engine can confirm for localhost/exp-test/tiny.", e.getMessage());
+            assertTrue(e.fix().startsWith("pin it by image id: <image>" + tinyId() + "</image>"), e.fix());
+            assertTrue(log.lines().stream().noneMatch(l -> l.startsWith("INFO Pulling")), "nothing is pulled: " + log.lines());
+        }
+    }
+
     @Test
     void neverPullingAMissingImageSaysHowToFixIt() {
         ExpError e = assertThrows(ExpError.class, () -> resolve("localhost/exp-test/absent:9", PullPolicy.NEVER, Map.of()));
@@ -95,7 +133,7 @@ class ImageResolverEngineTest {
                 (TestEngine.AUTH_USER + ":" + TestEngine.AUTH_PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         java.nio.file.Files.writeString(dockerConfig.resolve("config.json"),
                 "{\"auths\": {\"" + TestEngine.AUTH_REGISTRY + "\": {\"auth\": \"" + auth + "\"}}}");
-        try (EngineConnection withLogin = EngineConnection.open(TestEngine.host(), dockerConfig.toString())) {
+        try (EngineConnection withLogin = EngineConnection.open(TestEngine.host(), Map.of("DOCKER_CONFIG", dockerConfig.toString()))) {
             ResolvedImage image = new ImageResolver(withLogin, new CapturingLog(), Map.of())
                     .resolve(ImageReference.parse(TestEngine.AUTH_REGISTRY + "/exp-test/private:1"), PullPolicy.ALWAYS);
             assertEquals(ResolvedImage.REPO_DIGEST, image.digestSource());
@@ -104,8 +142,8 @@ class ImageResolverEngineTest {
 
     @Test
     void anUnreachableEngineIsOneClearError() {
-        ExpError e = assertThrows(ExpError.class, () -> EngineConnection.open("unix:///run/exp-no-such-engine.sock"));
-        assertTrue(e.getMessage().startsWith("Cannot reach the container engine at unix:///run/exp-no-such-engine.sock"), e.getMessage());
+        ExpError e = assertThrows(ExpError.class, () -> EngineConnection.open("unix:///run/exp-no-such-engine.sock", Map.of()));
+        assertTrue(e.getMessage().startsWith("The container engine at unix:///run/exp-no-such-engine.sock, chosen by <dockerHost>, does not answer: no such socket"), e.getMessage());
         assertTrue(e.fix().contains("-Dexp.dockerHost"), e.fix());
     }
 }

@@ -42,7 +42,9 @@ class LeftoverSweeperEngineTest {
 
         try (EngineConnection engine = TestEngine.open()) {
             CapturingLog log = new CapturingLog();
-            assertEquals(2, new LeftoverSweeper(engine, log).sweep(project));
+            List<LeftoverSweeper.Leftover> removed = new LeftoverSweeper(engine, log).sweep(project);
+            assertEquals(List.of("dead", "reused"), removed.stream().map(LeftoverSweeper.Leftover::runId).sorted().toList());
+            assertEquals(gone.pid(), removed.stream().filter(l -> l.runId().equals("dead")).findFirst().orElseThrow().build().pid());
             assertTrue(log.contains("Removing leftover container"), log.lines().toString());
         }
         List<String> left = TestEngine.containersLabelled(ContainerLabels.PROJECT + "=" + project);

@@ -45,10 +45,15 @@ class GateTest {
                 "val_acc  0.932   val_acc >= 0.93  PASS",
                 "f1       -       f1 >= 0.8        FAIL (missing)",
                 "loss     0.25    loss <= 0.2      FAIL"), GateCheck.table(results));
-        ExpFailure e = assertThrows(ExpFailure.class, () -> GateCheck.requirePassed("r1", results));
-        assertEquals("2 of 3 metric gate(s) failed for run r1:\n  f1 >= 0.8: the run has no metric 'f1'\n  loss <= 0.2: actual 0.25",
-                e.getMessage());
-        GateCheck.requirePassed("r1", results.subList(0, 1));
+        Map<String, Double> metrics = new java.util.LinkedHashMap<>();
+        metrics.put("val_acc", 0.932);
+        metrics.put("loss", 0.25);
+        ExpFailure e = assertThrows(ExpFailure.class, () -> GateCheck.requirePassed("r1", metrics, results));
+        assertEquals("2 of 3 metric gate(s) failed for run r1:\n  f1 >= 0.8: the run has no metric 'f1' (it has val_acc, loss)\n"
+                + "  loss <= 0.2: actual 0.25", e.getMessage());
+        ExpFailure none = assertThrows(ExpFailure.class, () -> GateCheck.requirePassed("r2", Map.of(), results.subList(1, 2)));
+        assertTrue(none.getMessage().endsWith("the run has no metric 'f1' (it has no metrics at all)"), none.getMessage());
+        GateCheck.requirePassed("r1", metrics, results.subList(0, 1));
         assertFalse(results.get(2).passed());
     }
 }

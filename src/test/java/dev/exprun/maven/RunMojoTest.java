@@ -43,7 +43,7 @@ class RunMojoTest {
     @MojoParameter(name = "gpus", value = "1.5")
     void badConfigurationIsABuildErrorNamingTheValueAndTheFix(RunMojo mojo) {
         MojoExecutionException e = assertThrows(MojoExecutionException.class, mojo::execute);
-        assertTrue(e.getMessage().startsWith("The gpus setting '1.5' is not understood."), e.getMessage());
+        assertTrue(e.getMessage().startsWith("The gpus setting '1.5' is not understood: '1.5' is not a device index"), e.getMessage());
         assertTrue(e.getMessage().contains("Fix: set <gpus> (-Dexp.gpus)"), e.getMessage());
     }
 

@@ -29,6 +29,12 @@ class ReproducerEngineTest {
             acc=$(cat config.txt)
             printf 'weights-%s' "$acc" > "$EXP_OUTPUT_DIR/best.pt"
             printf '{"val_acc": %s, "noise": %s}' "$acc" "${NOISE:-0}" > "$EXP_OUTPUT_DIR/metrics.json"
+            if [ -n "$NOISE" ]; then
+              # what exprun.seed_everything() reports when torch warned about an op
+              mkdir -p "$EXP_OUTPUT_DIR/.exprun"
+              printf '{"schema": "exprun.runtime/v1", "seed": 7, "deterministic": "warn", "nondeterministic_ops": ["index_add_cuda_"]}' \
+                > "$EXP_OUTPUT_DIR/.exprun/runtime.json"
+            fi
             """;
 
     @TempDir
@@ -59,12 +65,35 @@ class ReproducerEngineTest {
 
         assertTrue(log.lines().contains("INFO REPRODUCED"), log.lines().toString());
         assertTrue(log.lines().contains("INFO Outputs: bit-identical (1 of 1: best.pt)"), log.lines().toString());
-        RunRecord again = RecordJson.read(repo.resolve("target/exp/last-run.json"), RunRecord.class);
+        RunRecord again = RecordJson.read(repo.resolve("target/exp/last-reproduction.json"), RunRecord.class);
         assertEquals(original.record().runId(), again.reproduces());
+        assertEquals(original.record().runId(), RecordJson.read(repo.resolve("target/exp/last-run.json"), RunRecord.class).runId(),
+                "a reproduction never changes which run exp:verify and exp:tag judge");
         assertEquals(original.record().git().patchSha256(), again.git().patchSha256(), "the same tree, down to the patch");
         assertEquals(0.93, again.metrics().get("val_acc"));
         assertEquals("0.50\n", Files.readString(repo.resolve("config.txt")), "the user's work tree is untouched");
         assertEquals(1, Cmd.run(repo, "git", "worktree", "list").lines().count(), "the temporary worktree is gone");
+    }
+
+    /**
+     * A run of an image that was never pushed (digest source image-id; on Docker every built, loaded or imported
+     * image) is reproduced by sha256:<id>: before the fix it asked for name@sha256:<id>, which no engine resolves.
+     */
+    @Test
+    void aRunOfAnImageThatWasNeverPushedIsReproducedByItsImageId() throws Exception {
+        Path repo = Projects.gitRepo(tmp.resolve("repo"), Map.of("train.sh", TRAIN, "config.txt", "0.90\n", ".gitignore", "target/\n"));
+        String id = TestEngine.docker("image", "inspect", "--format", "{{.Id}}", TestEngine.TINY);
+        Projects.Config config = Projects.config(repo, project, "sh", "train.sh");
+        config.image = id.startsWith("sha256:") ? id : "sha256:" + id;
+        RunResult original = new ExperimentRunner(new CapturingLog()).run(config.build());
+        assertEquals("image-id", original.record().image().digestSource());
+
+        CapturingLog log = new CapturingLog();
+        new Reproducer(log).reproduce(request(Projects.config(repo, project, "sh", "train.sh"), "HEAD", NOTHING_PUBLISHED));
+        RunRecord again = RecordJson.read(repo.resolve("target/exp/last-reproduction.json"), RunRecord.class);
+        assertEquals(config.image, again.image().reference(), "run by the id, never name@sha256:<id>");
+        assertEquals(original.record().image().imageId(), again.image().imageId());
+        assertTrue(log.lines().contains("INFO REPRODUCED"), log.lines().toString());
     }
 
     @Test
@@ -100,6 +129,12 @@ class ReproducerEngineTest {
         assertTrue(log.lines().contains("INFO NOT REPRODUCED"), log.lines().toString());
         assertTrue(log.lines().stream().anyMatch(l -> l.matches("INFO   noise +1\\.0 +2\\.0 +\\+1\\.00 +abs 1\\.0E-9, rel 1\\.0E-6 +NO")),
                 log.lines().toString());
+        assertEquals(new RunRecord.RuntimeReport(7L, "warn", List.of("index_add_cuda_")), original.record().runtime());
+        assertTrue(log.lines().contains("INFO Likely cause: ops without a deterministic implementation ran (torch warned): index_add_cuda_ in run "
+                + original.record().runId() + "; index_add_cuda_ in this reproduction. exprun.seed_everything(seed, strict=True) refuses them."),
+                log.lines().toString());
+        assertTrue(original.directory().out().resolve(".exprun/runtime.json").toFile().isFile());
+        assertTrue(original.record().outputs().stream().noneMatch(o -> o.path().startsWith(".exprun")), "exprun's report is no output");
         // A per-metric tolerance that admits it: reproduced.
         new Reproducer(new CapturingLog()).reproduce(new ReproduceRequest(second.build(), original.record().runId(), null,
                 Map.of("noise", "abs=1"), NOTHING_PUBLISHED));

@@ -60,6 +60,7 @@ public final class Projects {
         public final Map<String, String> hostEnv = new HashMap<>(Map.of("DOCKER_HOST", TestEngine.host()));
         public List<OutputSpec> outputs = List.of();
         public String recordInGit = "notes";
+        public String gpuRequest;
 
         Config(Path baseDir, String project, List<String> command) {
             this.baseDir = baseDir;
@@ -69,7 +70,7 @@ public final class Projects {
 
         public RunConfiguration build() {
             return new RunConfiguration(new ProjectInfo("test.exprun", project, "1.0-SNAPSHOT"), baseDir, baseDir.resolve("target"),
-                    image, false, pull, null, dirty, workspaceMount, null, null, null, env, timeout, command, null, gpus,
+                    image, false, pull, null, dirty, workspaceMount, null, null, null, env, timeout, command, null, gpus, gpuRequest,
                     params, paramOverrides, outputs, Map.of(), hostEnv,
                     new HostInfo("Linux", "amd64", System.getProperty("java.version"), "test", "test"), recordInGit, null);
         }

@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real engine the tests use, provisioned by scripts/test-engine.sh. Engine tests fail (never
+ * The real engine the tests use, provisioned by scripts/test-engine.sh: Podman's Docker API, or a real
+ * Docker Engine (the build runs the engine tests once on each; see pom.xml). Engine tests fail (never
  * skip) when it is missing: a green build must mean the container path was exercised.
  */
 public final class TestEngine {
@@ -19,24 +20,64 @@ public final class TestEngine {
     public static final String AUTH_REGISTRY = "127.0.0.1:5001";
     public static final String AUTH_USER = "exp-user";
     public static final String AUTH_PASSWORD = "exp-secret-pw";
+    public static final String PODMAN = "podman";
+    public static final String DOCKER = "docker";
+
+    private static volatile boolean checked;
 
     private TestEngine() {
     }
 
+    /** podman or docker: which engine this test run is for (set by the build; a child JVM of a test inherits DOCKER_HOST). */
+    public static String kind() {
+        String kind = System.getProperty("exp.test.engine");
+        return kind == null || kind.isBlank() ? null : kind;
+    }
+
     public static String host() {
         String host = System.getProperty("exp.test.dockerHost");
+        String kind = kind();
         if (host == null || host.isBlank() || host.startsWith("${")) {
+            if (kind != null) {
+                throw new IllegalStateException("No test engine for " + kind + ": EXP_TEST_" + kind.toUpperCase(java.util.Locale.ROOT)
+                        + "_HOST is not set. Run the README's test command (scripts/test.sh), which provisions both engines with "
+                        + "scripts/test-engine.sh.");
+            }
             host = System.getenv("DOCKER_HOST");
         }
         if (host == null || host.isBlank()) {
             throw new IllegalStateException("No test engine: DOCKER_HOST is not set. Run the README's test command "
-                    + "(scripts/test.sh), which provisions the engine with scripts/test-engine.sh.");
+                    + "(scripts/test.sh), which provisions the engines with scripts/test-engine.sh.");
+        }
+        if (kind != null && !checked) {
+            check(host, kind);
         }
         return host;
     }
 
+    /** The engine at the host must be the kind the build asked for: a misconfigured run must fail, not test the other engine twice. */
+    private static synchronized void check(String host, String kind) {
+        if (checked) {
+            return;
+        }
+        try (EngineConnection engine = EngineConnection.open(host, java.util.Map.of())) {
+            String actual = engine.info().name();
+            if (!kind.equals(actual)) {
+                throw new IllegalStateException("The test engine at " + host + " is " + actual + ", but this run is for " + kind);
+            }
+        }
+        checked = true;
+    }
+
     public static EngineConnection open() {
-        return EngineConnection.open(host());
+        return EngineConnection.open(host(), java.util.Map.of());
+    }
+
+    /** True when the tests run against a real Docker Engine (for assertions that differ by engine, with the reason). */
+    public static boolean isDocker() {
+        try (EngineConnection engine = open()) {
+            return DOCKER.equals(engine.info().name());
+        }
     }
 
     /** The docker CLI against the test engine, for setting up situations the plugin must handle. */
