@@ -1049,17 +1049,21 @@ down_podman() {
   rmdir "$(dirname "$PODMAN_SOCK")" 2>/dev/null || true
   rm -f "$PODMAN_PIDFILE" "$PODMAN_LOG"
   if command -v podman >/dev/null && [[ -d /var/lib/containers/storage ]]; then
-    # The machine's default storage: reset it only when nothing but ours was in it.
-    local others
-    others=$({
-      podman ps -aq
-      podman images -aq
-      podman volume ls -q
-      podman pod ps -q
-      podman secret ls --noheading --format '{{.ID}}'
-      podman network ls --format '{{.Name}}' | grep -vx podman
-    } 2>>"$LOG" || true)
-    if [[ -z "$others" ]]; then
+    # The machine's default storage: reset it only when every listing worked and found nothing but
+    # ours. A listing that fails (a damaged or upgraded store, for which reset is the usual cure) must
+    # never read as "empty": then the user's own images would go with ours.
+    local others="" listing out listed=1
+    for listing in "podman ps -aq" "podman images -aq" "podman volume ls -q" "podman pod ps -q" \
+      "podman secret ls --noheading --format {{.ID}}" "podman network ls --format {{.Name}}"; do
+      if ! out=$($listing 2>>"$LOG"); then
+        listed=""
+        log "podman: '${listing}' failed; leaving /var/lib/containers/storage as it is"
+        break
+      fi
+      [[ "$listing" == "podman network ls"* ]] && out=$(grep -vx podman <<<"$out" || true)
+      others+=$out
+    done
+    if [[ -n "$listed" && -z "$others" ]]; then
       quiet podman system reset --force || true
       log "podman: storage held nothing else: reset (/var/lib/containers/storage)"
     else

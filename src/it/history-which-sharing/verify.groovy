@@ -28,4 +28,9 @@ assert lines.any { it.startsWith("[INFO] UNKNOWN: ") && it.contains("pom.xml") &
 // exp:history as CSV, unprefixed on standard output.
 assert lines.contains("date,commit,branch,tags,run_id,status,image_digest,val_acc")
 assert lines.contains("${record.startedAt},${head},main,,${record.runId},succeeded,${record.image.digest},0.91".toString())
+
+// exp:history's table under -q: still printed, without log prefixes.
+assert lines.any { it ==~ /DATE +COMMIT +BRANCH\/TAGS +RUN +STATUS +IMAGE +VAL_ACC/ }
+assert lines.any { !it.startsWith("[") && it.contains(record.runId) && it.contains("succeeded") && it.endsWith("0.91") }
+assert lines.contains("1 run(s)")
 return true

@@ -117,7 +117,8 @@ public final class EnvironmentChecker {
                 mode = gpuRequest.resolve(engine.info(), gpus);
                 gpus.deviceRequest(mode);
             } catch (ExpError e) {
-                refusedGpus(rows, e);
+                rows.add(new CheckRow("gpus", Verdict.FAIL, e.getMessage(), e.fix(), true));
+                rows.add(new CheckRow("torch", Verdict.SKIPPED, "not run: the gpus setting is invalid", null, true));
                 return;
             }
         }

@@ -14,6 +14,7 @@ import dev.exprun.core.ExpLog;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +29,7 @@ public final class ContainerRunner {
     private static final long LOG_QUIET_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final long STOP_GRACE_SECONDS = 10;
     private static final long ATTACH_TIMEOUT_MILLIS = 60_000;
+    private static final int WAIT_ATTEMPTS = 5;
 
     private final EngineConnection engine;
     private final ExpLog log;
@@ -65,7 +67,9 @@ public final class ContainerRunner {
             }
             WaitResult wait = waitFor(id, timeout);
             drain(pump);
-            new LogReconciler(engine.client(), log, EngineIdentity.DOCKER.equals(engine.info().name())).reconcile(id, rawLog, pump);
+            // (not known yet: read the tail until it stops moving, which holds for every engine)
+            boolean docker = engine.infoIfKnown().map(i -> EngineIdentity.DOCKER.equals(i.name())).orElse(false);
+            new LogReconciler(engine.client(), log, docker).reconcile(id, rawLog, pump);
             pump.finish();
             return new ContainerOutcome(id, wait.exitCode, wait.timedOut, guard.interrupted(), pump.tail(), pump.errorTail());
         } finally {
@@ -135,28 +139,59 @@ public final class ContainerRunner {
         if (!spec.gpus().requested()) {
             return Optional.empty();
         }
-        return Optional.ofNullable(GpuRequestRefused.explain(EngineConnection.rootMessage(e), spec.gpus(), spec.gpuMode(), engine.info(), e));
+        return Optional.ofNullable(GpuRequestRefused.explain(EngineConnection.rootMessage(e), spec.gpus(), spec.gpuMode(),
+                engine.infoIfKnown().orElse(null), e));
     }
 
     private record WaitResult(Integer exitCode, boolean timedOut) {
     }
 
+    /**
+     * Waits for the exit code, bounded by the timeout. A wait stream can end without a code: after a stop
+     * (ours or the shutdown hook's) the engine is asked; while the container still runs, the stream broke
+     * (a proxy's idle timeout, an engine hiccup) and the wait starts again, a few times at most: a broken
+     * connection must not end a training that is still running.
+     */
     private WaitResult waitFor(String id, Duration timeout) {
-        WaitCallback callback = engine.client().waitContainerCmd(id).exec(new WaitCallback());
-        try {
-            if (timeout == null || callback.await(timeout.toMillis())) {
-                Integer code = timeout == null ? callback.await() : callback.statusCode();
-                // A wait stream cut by a stop (ours or the shutdown hook's) has no code: ask the engine.
-                return new WaitResult(code != null ? code : exitCodeAfterTheFact(id), false);
+        long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            WaitCallback callback = engine.client().waitContainerCmd(id).exec(new WaitCallback());
+            try {
+                Long left = timeout == null ? null : TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (!callback.await(left)) {
+                    log.warn("The run reached its timeout (" + timeout.toSeconds() + " s); stopping the container");
+                    stopQuietly(engine.client(), id, STOP_GRACE_SECONDS);
+                    return new WaitResult(exitCodeAfterTheFact(id), true);
+                }
+                if (callback.statusCode() != null) {
+                    return new WaitResult(callback.statusCode(), false);
+                }
+                Boolean running = running(id);
+                if (running == null || !running) {
+                    return new WaitResult(running == null ? null : exitCodeAfterTheFact(id), false);
+                }
+                String why = callback.error() == null ? "it ended without an exit code" : EngineConnection.rootMessage(callback.error());
+                if (attempt >= WAIT_ATTEMPTS) {
+                    throw new ExpError("The engine's wait for container " + id + " broke off " + attempt + " times while the container"
+                            + " was still running (" + why + ").", "check the connection to the engine at " + engine.host()
+                            + " (a proxy or load balancer with an idle timeout?) and the engine's log");
+                }
+                log.warn("The engine's wait for the container broke off while it still runs (" + why + "); waiting again");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new WaitResult(exitCodeAfterTheFact(id), false);
+            } finally {
+                closeQuietly(callback);
             }
-            log.warn("The run reached its timeout (" + timeout.toSeconds() + " s); stopping the container");
-            stopQuietly(engine.client(), id, STOP_GRACE_SECONDS);
-            return new WaitResult(exitCodeAfterTheFact(id), true);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new WaitResult(exitCodeAfterTheFact(id), false);
-        } finally {
-            closeQuietly(callback);
+        }
+    }
+
+    /** Whether the container runs; null when it is gone. */
+    private Boolean running(String id) {
+        try {
+            return Boolean.TRUE.equals(engine.client().inspectContainerCmd(id).exec().getState().getRunning());
+        } catch (NotFoundException e) {
+            return null;
         }
     }
 
@@ -226,7 +261,7 @@ public final class ContainerRunner {
 
     /** Labels that tie a container to this build and project; runDir null when the container has no run directory. */
     public static Map<String, String> labels(String runId, String project, String commit, BuildIdentity build, Path runDir) {
-        Map<String, String> labels = new java.util.HashMap<>(Map.of(
+        Map<String, String> labels = new HashMap<>(Map.of(
                 ContainerLabels.RUN_ID, runId,
                 ContainerLabels.PROJECT, project,
                 ContainerLabels.GIT_COMMIT, commit == null ? "none" : commit,

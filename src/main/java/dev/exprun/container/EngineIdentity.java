@@ -5,6 +5,8 @@ import dev.exprun.record.RunRecord.EngineInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What an engine is, from what it reports about itself rather than from a name string a proxy or
@@ -16,11 +18,26 @@ public final class EngineIdentity {
     public static final String DOCKER = "docker";
     public static final String PODMAN = "podman";
     public static final String UNKNOWN = "unknown";
+    /** Podman's /version component for the runtime it uses. */
+    private static final Pattern OCI_RUNTIME = Pattern.compile("OCI Runtime \\((.+)\\)");
 
     private EngineIdentity() {
     }
 
-    /** info may be null (an engine that would not answer /info): the runtimes are then unknown. */
+    /** True when /version lists Podman's engine component. */
+    static boolean isPodman(JsonNode version) {
+        for (JsonNode component : version.path("Components")) {
+            if (component.path("Name").asText("").equalsIgnoreCase("Podman Engine")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * info may be null: an engine that would not answer /info (its runtimes are then unknown), or Podman,
+     * whose /version names its runtime as the component "OCI Runtime (runc)".
+     */
     public static EngineInfo of(JsonNode version, JsonNode info, String apiVersion) {
         List<String> components = new ArrayList<>();
         String name = UNKNOWN;
@@ -41,6 +58,13 @@ public final class EngineIdentity {
         List<String> runtimes = null;
         String defaultRuntime = null;
         List<String> cdiSpecDirs = null;
+        for (JsonNode component : version.path("Components")) {
+            Matcher runtime = OCI_RUNTIME.matcher(component.path("Name").asText(""));
+            if (runtime.matches()) {
+                runtimes = new ArrayList<>(List.of(runtime.group(1)));
+                defaultRuntime = runtime.group(1);
+            }
+        }
         if (info != null) {
             runtimes = new ArrayList<>();
             info.path("Runtimes").fieldNames().forEachRemaining(runtimes::add);

@@ -29,7 +29,7 @@ public record GpuRequest(String text, Integer count, List<String> deviceIds) {
         if (v.matches("[1-9][0-9]{0,2}")) {
             return new GpuRequest(v, Integer.parseInt(v), null);
         }
-        if (v.toLowerCase().startsWith("device=")) {
+        if (v.toLowerCase(java.util.Locale.ROOT).startsWith("device=")) {
             v = v.substring(7);
         }
         List<String> ids = new ArrayList<>();

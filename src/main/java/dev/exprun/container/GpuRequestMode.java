@@ -27,8 +27,9 @@ public enum GpuRequestMode {
     }
 
     /**
-     * The mode to use with this engine. auto: CDI where the engine honours CDI names and no NVIDIA
-     * runtime is registered (Docker with CDI enabled, Podman 5.4 and later), else the --gpus request.
+     * The mode to use with this engine. auto: CDI for CDI device names, and where the engine honours
+     * CDI names and no NVIDIA runtime is registered (Docker with CDI enabled, Podman 5.4 and later),
+     * else the --gpus request; a count always goes as --gpus does, since CDI names devices.
      * Docker registers its NVIDIA device driver when the toolkit's hook is installed, which /info does
      * not show; the toolkit's documented setup also registers an "nvidia" runtime, which it does show.
      */
@@ -39,12 +40,13 @@ public enum GpuRequestMode {
         if (request.namesCdiDevices()) {
             return CDI;
         }
-        if (engine == null) {
+        if (engine == null || request.count() != null && request.count() > 0) {
             return NVIDIA;
         }
         boolean nvidiaRuntime = engine.runtimes() != null && engine.runtimes().contains("nvidia");
         return switch (engine.name()) {
             case EngineIdentity.DOCKER -> !nvidiaRuntime && engine.cdiEnabled() ? CDI : NVIDIA;
+            // Podman lists every runtime it knows of, installed or not: its version is what tells
             case EngineIdentity.PODMAN -> EngineIdentity.atLeast(engine.version(), 5, 4) ? CDI : NVIDIA;
             default -> NVIDIA;
         };

@@ -71,7 +71,10 @@ public final class ImageResolver {
      */
     private void refuseImageIdAsDigest(ImageReference ref) {
         InspectImageResponse byId = inspect(ref.digest());
-        if (byId != null && ref.digest().equals(idOf(byId))) {
+        // (Docker's containerd image store gives an image its manifest digest as id: a real pin, not refused)
+        boolean confirmed = byId != null && byId.getRepoDigests() != null && byId.getRepoDigests().stream()
+                .anyMatch(d -> d.endsWith("@" + ref.digest()) && normalize(d.substring(0, d.indexOf('@'))).equals(normalize(ref.name())));
+        if (byId != null && ref.digest().equals(idOf(byId)) && !confirmed) {
             throw new ExpError("The image " + ref + " is pinned to " + ref.digest() + ", which is the id of a local image (never pushed, so "
                     + "it has no registry digest), not a digest the engine can confirm for " + ref.name() + ".",
                     "pin it by image id: <image>" + ref.digest() + "</image> (-Dexp.image=" + ref.digest() + "), or push the image "

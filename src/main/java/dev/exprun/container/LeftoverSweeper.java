@@ -6,6 +6,7 @@ import dev.exprun.core.ExpLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Removes containers of this project left behind by builds that were killed (SIGKILL skips our
@@ -20,12 +21,21 @@ public final class LeftoverSweeper {
         this.log = log;
     }
 
-    /** A removed leftover: its run, the run directory its labels name (null for older containers), its dead build. */
+    /** A leftover: its run, the run directory its labels name (null for older containers), its dead build. */
     public record Leftover(String runId, String runDir, BuildIdentity build) {
     }
 
-    /** The leftovers removed, so that the caller can finish their records. */
+    /** The leftovers found and removed; nothing is done about their records. */
     public List<Leftover> sweep(String projectCoordinates) {
+        return sweep(projectCoordinates, leftover -> { });
+    }
+
+    /**
+     * beforeRemoval sees each leftover before its container goes: once the container is gone no later
+     * sweep can find the run again, so its record must be finished first. A failure of either step
+     * for one container is a warning, and the others are still swept.
+     */
+    public List<Leftover> sweep(String projectCoordinates, Consumer<Leftover> beforeRemoval) {
         String thisHost = BuildIdentity.hostName();
         List<Container> containers = engine.client().listContainersCmd().withShowAll(true)
                 .withLabelFilter(Map.of(ContainerLabels.PROJECT, projectCoordinates)).exec();
@@ -36,13 +46,22 @@ public final class LeftoverSweeper {
             if (owner == null || owner.isAlive(thisHost)) {
                 continue;
             }
-            log.warn("Removing leftover container " + name(container) + " of run " + labels.get(ContainerLabels.RUN_ID)
+            Leftover leftover = new Leftover(labels.get(ContainerLabels.RUN_ID), labels.get(ContainerLabels.RUN_DIR), owner);
+            log.warn("Removing leftover container " + name(container) + " of run " + leftover.runId()
                     + " (its build, pid " + owner.pid() + ", is gone)");
             try {
+                beforeRemoval.accept(leftover);
+            } catch (RuntimeException e) {
+                log.warn("Could not finish the record of run " + leftover.runId() + ": " + EngineConnection.rootMessage(e));
+            }
+            try {
                 engine.client().removeContainerCmd(container.getId()).withForce(true).withRemoveVolumes(true).exec();
-                removed.add(new Leftover(labels.get(ContainerLabels.RUN_ID), labels.get(ContainerLabels.RUN_DIR), owner));
+                removed.add(leftover);
             } catch (NotFoundException e) {
-                // Removed meanwhile by someone else: the goal is reached.
+                removed.add(leftover); // removed meanwhile by someone else: the goal is reached
+            } catch (RuntimeException e) {
+                log.warn("Could not remove the leftover container " + name(container) + " (" + EngineConnection.rootMessage(e)
+                        + "); the next run tries again");
             }
         }
         return removed;

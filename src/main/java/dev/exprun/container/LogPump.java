@@ -36,7 +36,6 @@ final class LogPump extends QuietCallback<Frame> {
     /** Our own end signal: docker-java's timed awaitCompletion closes the stream when it times out. */
     private final CountDownLatch ended = new CountDownLatch(1);
     private final CountDownLatch attached = new CountDownLatch(1);
-    private volatile Throwable streamError;
     /** Per stream, because the engine's copy may interleave stdout and stderr differently. */
     private final ByteTail outTail = new ByteTail(TAIL_BYTES);
     private final ByteTail errTail = new ByteTail(TAIL_BYTES);
@@ -85,10 +84,9 @@ final class LogPump extends QuietCallback<Frame> {
 
     @Override
     public void onError(Throwable throwable) {
-        streamError = throwable;
+        super.onError(throwable); // keeps it as error() before anyone waiting is woken
         ended.countDown();
         attached.countDown();
-        super.onError(throwable);
     }
 
     /**
@@ -99,14 +97,9 @@ final class LogPump extends QuietCallback<Frame> {
         return attached.await(millis, TimeUnit.MILLISECONDS);
     }
 
-    /** Why the live stream failed; null while it has not. */
-    Throwable error() {
-        return streamError;
-    }
-
     /** True when the engine closed the live stream at its end, not by an error or by us. */
     boolean endedCleanly() {
-        return ended.getCount() == 0 && streamError == null;
+        return ended.getCount() == 0 && error() == null;
     }
 
     ByteTail outTail() {

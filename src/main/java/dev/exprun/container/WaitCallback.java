@@ -14,15 +14,13 @@ final class WaitCallback extends QuietCallback<WaitResponse> {
         }
     }
 
-    /** The exit code; null when the wait ended without one (a broken stream, the container removed). */
-    Integer await() throws InterruptedException {
-        awaitCompletion();
-        return statusCode;
-    }
-
-    /** False when the time ran out first. */
-    boolean await(long millis) throws InterruptedException {
-        return awaitCompletion(millis, TimeUnit.MILLISECONDS);
+    /** Until the wait ends; false when the time ran out first (millis null: no limit). */
+    boolean await(Long millis) throws InterruptedException {
+        if (millis == null) {
+            awaitCompletion();
+            return true;
+        }
+        return awaitCompletion(Math.max(1, millis), TimeUnit.MILLISECONDS);
     }
 
     Integer statusCode() {

@@ -42,7 +42,9 @@ public final class RunComparison {
         row(out, "engine", a.engine(), b.engine());
         row(out, "gpus", a.gpus() == null || a.gpus().isEmpty() ? "none seen" : String.join(", ", a.gpus()),
                 b.gpus() == null || b.gpus().isEmpty() ? "none seen" : String.join(", ", b.gpus()));
-        row(out, "gpu driver", a.gpuDriver() == null ? "-" : a.gpuDriver(), b.gpuDriver() == null ? "-" : b.gpuDriver());
+        if (a.gpuDriver() != null || b.gpuDriver() != null) {
+            row(out, "gpu driver", a.gpuDriver(), b.gpuDriver());
+        }
         row(out, "command", String.join(" ", a.command()), String.join(" ", b.command()));
         row(out, "dirty", dirty(a), dirty(b));
         out.add("");

@@ -59,6 +59,11 @@ public record RunRecord(
                 newMetrics, newOutputs, engine, host, startedAt, endedAt, durationMs, reproduces, runtime, killed);
     }
 
+    public RunRecord withEngine(EngineInfo value) {
+        return new RunRecord(schema, runId, status, exitCode, failure, project, git, image, container, params,
+                metrics, outputs, value, host, startedAt, endedAt, durationMs, reproduces, runtime, killed);
+    }
+
     public RunRecord withRuntime(RuntimeReport value) {
         return new RunRecord(schema, runId, status, exitCode, failure, project, git, image, container, params,
                 metrics, outputs, engine, host, startedAt, endedAt, durationMs, reproduces, value, killed);

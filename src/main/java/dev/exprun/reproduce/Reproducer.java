@@ -11,6 +11,8 @@ import dev.exprun.git.Repositories;
 import dev.exprun.history.RunNote;
 import dev.exprun.history.RunNotes;
 import dev.exprun.history.RunRef;
+import dev.exprun.record.RecordJson;
+import dev.exprun.record.RunRecord;
 import dev.exprun.run.ExperimentRunner;
 import dev.exprun.run.RunConfiguration;
 import dev.exprun.run.RunResult;
@@ -49,7 +51,7 @@ public final class Reproducer {
             throw new ExpFailure("Run " + original.runId() + " did not succeed (" + original.status() + "); there is nothing to reproduce.",
                     "name a successful run (exp:history lists them)");
         }
-        String image = pinnedImage(original);
+        String image = pinnedImage(original, digestSource(original, current));
         log.info("Reproducing run " + original.runId() + ": commit " + original.commit() + (original.dirty() ? " + its recorded patch" : "")
                 + ", image " + image + (image.equals(original.imageDigest()) && !image.equals(original.image())
                         ? " (the image id of " + original.image() + ", which was never pushed)" : ""));
@@ -80,12 +82,12 @@ public final class Reproducer {
      * The image exactly: by digest, whatever its tag points at now. An image that was never pushed is
      * run by its id (sha256:<id>): no engine resolves name@sha256:<image id>.
      */
-    static String pinnedImage(RunNote original) {
+    static String pinnedImage(RunNote original, String digestSource) {
         if (original.image() == null || original.imageDigest() == null) {
             throw new ExpError("Run " + original.runId() + " has no recorded image digest, so it cannot be run again as it ran.",
                     "reproduce a run recorded by exp:run");
         }
-        if (ResolvedImage.IMAGE_ID.equals(original.imageDigestSource())) {
+        if (ResolvedImage.IMAGE_ID.equals(digestSource)) {
             return original.imageDigest();
         }
         ImageReference ref = ImageReference.parse(original.image());
@@ -93,6 +95,23 @@ public final class Reproducer {
             return ref.toString();
         }
         return new ImageReference(ref.registry(), ref.repository(), ref.tag(), original.imageDigest()).toString();
+    }
+
+    /**
+     * Where the recorded digest came from: the note says so; notes written before it did are looked up in
+     * the run's record, where this project's run directory still has it (else a registry digest is assumed).
+     */
+    private static String digestSource(RunNote original, RunConfiguration current) {
+        if (original.imageDigestSource() != null) {
+            return original.imageDigestSource();
+        }
+        Path record = current.buildDir().resolve("exp").resolve("runs").resolve(original.runId()).resolve("run.json");
+        try {
+            RunRecord run = RecordJson.read(record, RunRecord.class);
+            return run.image() == null ? null : run.image().digestSource();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** The dirty patch: still in this project's run directory, else the published exp-diff artifact; sha256 checked either way. */

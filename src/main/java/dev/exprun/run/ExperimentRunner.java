@@ -85,27 +85,40 @@ public final class ExperimentRunner {
             ResolvedImage image;
             RunRecord started;
             GpuRequestMode gpuMode;
+            EngineInfo info;
+            CompletableFuture<ResolvedImage> imageLater = null;
             try {
                 // The image needs only the connection, not what the engine is: ask for both at once.
-                CompletableFuture<ResolvedImage> imageLater = CompletableFuture.supplyAsync(() -> times.time("image",
+                imageLater = CompletableFuture.supplyAsync(() -> times.time("image",
                         () -> new ImageResolver(engine, log, config.registryCredentials()).resolve(settings.image(), settings.pull())),
                         ExperimentRunner::daemon);
-                EngineInfo info = times.time("engine-info", engine::info);
-                log.info("Engine: " + info.describe() + " at " + engine.host() + " (" + engine.source() + ")");
+                engine.passedOver().forEach(miss -> log.debug("Engine not used: " + miss));
+                // What the engine is matters before the start only for how to ask for GPUs. Otherwise the run
+                // does not wait for it (Podman takes about half a second to answer /version): the record
+                // gets it as soon as it is known, at the latest when the container has ended.
+                info = settings.gpus().requested() ? times.time("engine-info", engine::info) : engine.infoIfKnown().orElse(null);
+                if (info != null) {
+                    logEngine(engine, info);
+                }
                 gpuMode = gpuMode(settings, info);
-                image = times.time("image-wait", () -> join(imageLater));
+                CompletableFuture<ResolvedImage> resolving = imageLater;
+                image = times.time("image-wait", () -> join(resolving));
                 log.info("Image: " + image.reference() + " = " + image.digest()
                         + (image.digestSource().equals(ResolvedImage.IMAGE_ID) ? " (image id: never pushed)" : ""));
                 GitProvenance git = times.time("git-wait", () -> join(gitLater));
                 if (settings.dirty() != DirtyPolicy.FAIL) {
                     applyDirtyPolicy(settings.dirty(), git, dir);
                 }
-                started = times.time("record", () -> startRecord(config, settings, runId, start, git, image, info, gpuMode, dir));
+                EngineInfo known = info;
+                started = times.time("record", () -> startRecord(config, settings, runId, start, git, image, known, gpuMode, dir));
             } catch (RuntimeException e) {
+                if (imageLater != null) {
+                    imageLater.cancel(true); // what it still logs or pulls no longer matters
+                }
                 discard(gitLater, dir);
                 throw e;
             }
-            return execute(config, settings, engine, image, gpuMode, started, dir, times);
+            return execute(config, settings, engine, image, gpuMode, started, dir, times, info != null);
         } finally {
             log.debug("Run " + runId + " phases: " + times.summary());
         }
@@ -133,6 +146,23 @@ public final class ExperimentRunner {
      * The way GPUs are asked of this engine, checked against the request before anything is written
      * (a count cannot be sent as CDI device names); null without GPUs.
      */
+    private void logEngine(EngineConnection engine, EngineInfo info) {
+        log.info("Engine: " + info.describe() + " at " + engine.host() + " (" + engine.source() + ")");
+    }
+
+    /** The engine's identity for the record once the container has ended; a failure to say is a warning then, not a failed run. */
+    private void recordEngine(EngineConnection engine, RecordWriter writer, boolean logged) {
+        try {
+            EngineInfo info = engine.info();
+            if (!logged) {
+                logEngine(engine, info);
+            }
+            writer.engine(info);
+        } catch (ExpException e) {
+            log.warn("The engine did not say what it is (" + e.getMessage() + "); the record has no engine section");
+        }
+    }
+
     private GpuRequestMode gpuMode(RunSettings settings, EngineInfo info) {
         if (!settings.gpus().requested()) {
             return null;
@@ -226,39 +256,46 @@ public final class ExperimentRunner {
     }
 
     private RunResult execute(RunConfiguration config, RunSettings settings, EngineConnection engine, ResolvedImage image,
-                              GpuRequestMode gpuMode, RunRecord started, RunDirectory dir, PhaseTimes times) {
+                              GpuRequestMode gpuMode, RunRecord started, RunDirectory dir, PhaseTimes times, boolean engineLogged) {
         RecordWriter writer = new RecordWriter(started, dir, config.buildDir());
         RunResult result = null;
-        // Leftovers of killed builds are not in this run's way: sweep them (and finish their records) while it runs.
-        CompletableFuture<Void> sweep = CompletableFuture.runAsync(() -> times.time("sweep", () -> {
-            KilledRuns.finish(new LeftoverSweeper(engine, log).sweep(config.project().coordinates()), config,
-                    settings.recordInGit(), started.runId(), log);
-            return null;
-        }), ExperimentRunner::daemon);
-        try (ShutdownGuard guard = new ShutdownGuard(engine.client(), () -> writer.finishInterrupted(log));
-             ProgressFollower progress = new ProgressFollower(dir.metricsSeries(), log, PROGRESS_INTERVAL_MILLIS)) {
-            try {
+        // Registered first: on Ctrl-C the hook stops the container, then waits for the record, the sweep and the note.
+        ShutdownGuard guard = new ShutdownGuard(engine.client(), () -> writer.finishInterrupted(log));
+        try {
+            // Leftovers of killed builds are not in this run's way: sweep them (and finish their records) while it runs.
+            CompletableFuture<Void> sweep = CompletableFuture.runAsync(() -> times.time("sweep", () ->
+                    new LeftoverSweeper(engine, log).sweep(config.project().coordinates(),
+                            leftover -> KilledRuns.finish(leftover, config, settings.recordInGit(), started.runId(), log))),
+                    ExperimentRunner::daemon);
+            try (ProgressFollower progress = new ProgressFollower(dir.metricsSeries(), log, PROGRESS_INTERVAL_MILLIS)) {
                 ContainerSpec spec = containerSpec(settings, image, gpuMode, started, dir);
                 log.info("Run " + started.runId() + ": " + String.join(" ", settings.command()));
                 ContainerOutcome outcome = times.time("container", () -> new ContainerRunner(engine, log).run(spec, dir.log(),
                         (stderr, line) -> log.info((stderr ? "[err] " : "[out] ") + line), settings.timeout(), guard));
+                times.time("engine-info", () -> {
+                    recordEngine(engine, writer, engineLogged);
+                    return null;
+                });
                 result = times.time("results", () -> conclude(settings, outcome, writer, dir));
                 return result;
             } catch (RuntimeException e) {
                 // Whatever broke, the record says so (a status already written stays: finish is once only).
+                engine.infoIfKnown().ifPresent(writer::engine);
                 writer.finish(RunStatus.FAILED, null, String.valueOf(e.getMessage()));
                 throw e;
+            } finally {
+                finishSweep(sweep);
+                if (settings.recordInGit()) {
+                    // Failed runs too: history shows what was tried, not only what worked.
+                    RunResult ended = result;
+                    times.time("note", () -> {
+                        RunNoteWriter.append(log, config, writer.current(), dir, ended == null ? null : ended.attachments());
+                        return null;
+                    });
+                }
             }
         } finally {
-            finishSweep(sweep);
-            if (settings.recordInGit()) {
-                // Failed runs too: history shows what was tried, not only what worked.
-                RunResult ended = result;
-                times.time("note", () -> {
-                    RunNoteWriter.append(log, config, writer.current(), dir, ended == null ? null : ended.attachments());
-                    return null;
-                });
-            }
+            guard.close();
         }
     }
 

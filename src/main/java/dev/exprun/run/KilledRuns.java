@@ -10,7 +10,6 @@ import dev.exprun.record.RunStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 
 /**
  * Finishes the records of runs whose build was killed (SIGKILL skips every hook, so their record
@@ -22,17 +21,8 @@ final class KilledRuns {
     private KilledRuns() {
     }
 
-    static void finish(List<Leftover> leftovers, RunConfiguration config, boolean noteInGit, String foundByRun, ExpLog log) {
-        for (Leftover leftover : leftovers) {
-            try {
-                finishOne(leftover, config, noteInGit, foundByRun, log);
-            } catch (RuntimeException e) {
-                log.warn("Could not record run " + leftover.runId() + " as killed: " + e.getMessage());
-            }
-        }
-    }
-
-    private static void finishOne(Leftover leftover, RunConfiguration config, boolean noteInGit, String foundByRun, ExpLog log) {
+    /** Called by the sweep before it removes the leftover's container (once it is gone, no later sweep finds the run). */
+    static void finish(Leftover leftover, RunConfiguration config, boolean noteInGit, String foundByRun, ExpLog log) {
         if (leftover.runId() == null) {
             return;
         }
@@ -53,10 +43,9 @@ final class KilledRuns {
                         + ") was killed before the run ended; run " + foundByRun + " found its container at " + now + " and removed it.",
                 new KilledInfo(now, foundByRun, me.host(), me.pid(), leftover.build().host(), leftover.build().pid()));
         RecordJson.writeAtomically(dir.record(), killed);
-        Path lastRun = RunDirectory.lastRun(root.getParent().getParent().getParent()); // <build>/exp/runs/<id>
-        if (Files.isRegularFile(lastRun) && leftover.runId().equals(RecordJson.read(lastRun, RunRecord.class).runId())) {
-            RecordJson.writeAtomically(lastRun, killed);
-        }
+        Path buildDir = root.getParent().getParent().getParent(); // <build>/exp/runs/<id>
+        RecordWriter.replaceIfStillRunning(RunDirectory.lastRun(buildDir), killed);
+        RecordWriter.replaceIfStillRunning(RunDirectory.lastReproduction(buildDir), killed);
         log.warn("Run " + record.runId() + " of a killed build (pid " + leftover.build().pid() + ") is now recorded as killed: " + dir.record());
         if (noteInGit) {
             Path repoDir = killed.git() != null && killed.git().workTree() != null && Files.isDirectory(Path.of(killed.git().workTree()))

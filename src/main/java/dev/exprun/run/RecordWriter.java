@@ -3,6 +3,7 @@ package dev.exprun.run;
 import dev.exprun.core.ExpLog;
 import dev.exprun.record.RecordJson;
 import dev.exprun.record.RunRecord;
+import dev.exprun.record.RunRecord.EngineInfo;
 import dev.exprun.record.RunRecord.GpusSeen;
 import dev.exprun.record.RunRecord.OutputFile;
 import dev.exprun.record.RunRecord.RuntimeReport;
@@ -21,6 +22,9 @@ import java.util.Map;
  * hook may both try, the first one wins, and last-run.json always matches run.json.
  */
 final class RecordWriter {
+    /** last-run.json and last-reproduction.json are written by the build thread and by the sweep of killed runs. */
+    private static final Object LATEST = new Object();
+
     private final RunDirectory dir;
     private final Path lastRun;
     private RunRecord record;
@@ -44,6 +48,12 @@ final class RecordWriter {
         record = record.withContainer(record.container().withIdAndGpus(containerId, gpus));
     }
 
+    synchronized void engine(EngineInfo engine) {
+        if (engine != null && record.engine() == null) {
+            record = record.withEngine(engine);
+        }
+    }
+
     synchronized void runtime(RuntimeReport report) {
         if (report != null) {
             record = record.withRuntime(report);
@@ -62,16 +72,34 @@ final class RecordWriter {
         long millis = Duration.between(Instant.parse(record.startedAt()), end).toMillis();
         record = record.ended(status, exitCode, failure, end.toString(), millis);
         RecordJson.writeAtomically(dir.record(), record);
-        try {
-            Files.createDirectories(lastRun.getParent());
-            Path tmp = lastRun.resolveSibling(lastRun.getFileName() + "." + record.runId() + ".tmp");
-            Files.copy(dir.record(), tmp, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(tmp, lastRun, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("Cannot write " + lastRun, e);
+        synchronized (LATEST) {
+            try {
+                Files.createDirectories(lastRun.getParent());
+                Path tmp = lastRun.resolveSibling(lastRun.getFileName() + "." + record.runId() + ".tmp");
+                Files.copy(dir.record(), tmp, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(tmp, lastRun, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("Cannot write " + lastRun, e);
+            }
         }
         finished = true;
         return record;
+    }
+
+    /**
+     * Replaces a last-run.json or last-reproduction.json with a later form of the same run, only while
+     * it still names that run and says running: never over a newer run's finished record.
+     */
+    static void replaceIfStillRunning(Path latest, RunRecord finished) {
+        synchronized (LATEST) {
+            if (!Files.isRegularFile(latest)) {
+                return;
+            }
+            RunRecord there = RecordJson.read(latest, RunRecord.class);
+            if (finished.runId().equals(there.runId()) && there.status() == RunStatus.RUNNING) {
+                RecordJson.writeAtomically(latest, finished);
+            }
+        }
     }
 
     /** From the shutdown hook, when the build thread could not finish in time. */

@@ -1,6 +1,7 @@
 package dev.exprun.run;
 
 import dev.exprun.artifacts.OutputSpec;
+import dev.exprun.container.ImageReference;
 import dev.exprun.container.RegistryCredentials;
 import dev.exprun.record.RunRecord.HostInfo;
 import dev.exprun.record.RunRecord.ProjectInfo;
@@ -46,7 +47,10 @@ public record RunConfiguration(
      */
     public RunConfiguration reproducing(String runId, Path checkoutBaseDir, String pinnedImage, List<String> recordedCommand,
                                         Map<String, String> recordedParams) {
-        return new RunConfiguration(project, checkoutBaseDir, buildDir, pinnedImage, true, pull, dockerHost, "allow",
+        // An image id is never pulled: pull=always in the POM must not stop the reproduction of a never-pushed image.
+        String reproducePull = ImageReference.parse(pinnedImage).byImageId() && pull != null && pull.trim().equalsIgnoreCase("always")
+                ? "missing" : pull;
+        return new RunConfiguration(project, checkoutBaseDir, buildDir, pinnedImage, true, reproducePull, dockerHost, "allow",
                 workspaceMount, user, shmSize, network, env, timeout, recordedCommand, null, gpus, gpuRequest, recordedParams, Map.of(),
                 outputs, registryCredentials, hostEnvironment, host, recordInGit, runId);
     }

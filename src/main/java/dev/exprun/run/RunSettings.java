@@ -47,10 +47,15 @@ record RunSettings(
                     "set <shmSize> (-Dexp.shmSize) to 1g or more");
         }
         c.outputs().forEach(OutputCollector::validate);
+        GpuRequest gpus = GpuRequest.parse(c.gpus());
+        GpuRequestMode gpuRequest = GpuRequestMode.parse(c.gpuRequest());
+        if (gpus.requested() && gpuRequest != GpuRequestMode.AUTO) {
+            gpus.deviceRequest(gpuRequest); // a count asked as CDI, or CDI names asked as nvidia: refused before anything runs
+        }
         return new RunSettings(image, PullPolicy.parse(c.pull()), DirtyPolicy.parse(c.dirty()),
                 workspaceReadOnly(c.workspaceMount()), blankTo(c.user(), HOST_USER).trim(), shm, blankTo(c.network(), null),
                 checkedEnv(c.env()), ConfigValues.duration(c.timeout(), "timeout", "exp.timeout"), command(c),
-                GpuRequest.parse(c.gpus()), GpuRequestMode.parse(c.gpuRequest()), Params.merge(c.params(), c.paramOverrides()), c.outputs(), recordInGit(c.recordInGit()));
+                gpus, gpuRequest, Params.merge(c.params(), c.paramOverrides()), c.outputs(), recordInGit(c.recordInGit()));
     }
 
     private static boolean recordInGit(String value) {

@@ -95,6 +95,8 @@ class GpuRequestTest {
         assertEquals(GpuRequestMode.CDI, GpuRequestMode.AUTO.resolve(engine("docker", "20.10.24", List.of("runc"), null),
                 GpuRequest.parse("nvidia.com/gpu=0")), "CDI names ask for CDI");
         assertEquals(GpuRequestMode.CDI, GpuRequestMode.CDI.resolve(engine("docker", "20.10.24", null, null), all), "explicit wins");
+        assertEquals(GpuRequestMode.NVIDIA, GpuRequestMode.AUTO.resolve(engine("podman", "5.4.0", List.of("crun"), null),
+                GpuRequest.parse("2")), "a count goes as --gpus does, never as CDI names");
     }
 
     @Test
@@ -127,10 +129,10 @@ class GpuRequestTest {
 
     @Test
     void apiVersionNegotiation() {
-        assertEquals("1.41", EngineConnection.negotiate("1.41", "1.24"), "podman 4.3");
-        assertEquals("1.47", EngineConnection.negotiate("1.52", "1.44"), "a newer docker gets our newest");
-        assertEquals("1.44", EngineConnection.negotiate("1.43", "1.44"));
-        assertEquals("1.47", EngineConnection.negotiate(null, null), "an engine that does not say");
+        assertEquals("1.41", EngineConnection.negotiate("1.41"), "podman 4.3 and docker 20.10");
+        assertEquals("1.47", EngineConnection.negotiate("1.52"), "a newer docker gets our newest");
+        assertEquals("1.47", EngineConnection.negotiate(null), "an engine that does not say");
+        assertEquals("1.47", EngineConnection.negotiate("garbage"));
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -93,6 +94,29 @@ class ReproducerEngineTest {
         RunRecord again = RecordJson.read(repo.resolve("target/exp/last-reproduction.json"), RunRecord.class);
         assertEquals(config.image, again.image().reference(), "run by the id, never name@sha256:<id>");
         assertEquals(original.record().image().imageId(), again.image().imageId());
+        assertTrue(log.lines().contains("INFO REPRODUCED"), log.lines().toString());
+    }
+
+    /**
+     * Docker only: Docker keeps no registry digest for the test image (it was tagged after a pull, and the
+     * registry's tag removed), so a run of it by name records its image id; Podman keeps a digest for the
+     * same image. Before the fix the reproduction asked Docker for localhost/exp-test/tiny@sha256:<image id>.
+     */
+    @Test
+    @Tag("docker-only")
+    void aRunOfALocalImageByNameIsReproducedByItsImageIdOnDocker() throws Exception {
+        Path repo = Projects.gitRepo(tmp.resolve("repo"), Map.of("train.sh", TRAIN, "config.txt", "0.90\n", ".gitignore", "target/\n"));
+        RunResult original = new ExperimentRunner(new CapturingLog()).run(Projects.config(repo, project, "sh", "train.sh").build());
+        assertEquals(TestEngine.TINY, original.record().image().reference());
+        assertEquals("image-id", original.record().image().digestSource());
+
+        CapturingLog log = new CapturingLog();
+        new Reproducer(log).reproduce(request(Projects.config(repo, project, "sh", "train.sh"), "HEAD", NOTHING_PUBLISHED));
+        RunRecord again = RecordJson.read(repo.resolve("target/exp/last-reproduction.json"), RunRecord.class);
+        assertEquals(original.record().image().digest(), again.image().reference(), "run by the id, never name@sha256:<id>");
+        assertTrue(log.lines().contains("INFO Reproducing run " + original.record().runId() + ": commit " + original.record().git().commit()
+                + ", image " + original.record().image().digest() + " (the image id of " + TestEngine.TINY + ", which was never pushed)"),
+                log.lines().toString());
         assertTrue(log.lines().contains("INFO REPRODUCED"), log.lines().toString());
     }
 

@@ -32,9 +32,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The in-container GPU check (gpu-check.sh) in a real container, reading what nvidia-smi prints. No
- * GPU is here: a device node and an nvidia-smi that prints what the real one prints on an H200 are
- * mounted in, so the script and its parser meet nvidia-smi's real output format.
+ * The in-container GPU check (gpu-check.sh) in a real container, reading what nvidia-smi prints. CI has
+ * no GPU, so the two things the NVIDIA toolkit would put into the container are stood in for: a device
+ * node, and an nvidia-smi that prints what the real one prints on an H200 (its documented CSV query and
+ * its banner). The script and its parser are the real ones; only the toolkit's part is a stand-in.
  */
 class GpuCheckEngineTest {
     private static final String UUID = "GPU-5bd0a2f8-0f2c-4dc8-9b65-32a1e48f8b1e";

@@ -108,6 +108,8 @@ class InterruptEngineTest {
         assertTrue(log.lines().stream().anyMatch(l -> l.startsWith("WARN Removing leftover container exp-")), log.lines().toString());
         assertEquals(List.of(), TestEngine.containersLabelled(label()));
 
+        assertEquals(next.record().runId(), RecordJson.read(RunDirectory.lastRun(repo.resolve("target")), RunRecord.class).runId(),
+                "last-run.json is the run that just ended, never the killed one it found");
         RunRecord killed = RecordJson.read(killedDir.record(), RunRecord.class);
         assertEquals(RunStatus.KILLED, killed.status());
         assertEquals(next.record().runId(), killed.killed().foundByRun());
