@@ -126,7 +126,7 @@ for entry in "${engines[@]}"; do
     phase_files=("$BENCH_WORK/phases-$engine-before.txt" "${phase_files[@]}")
   fi
   table=$(python3 "$BENCH_ROOT/bench/lib/phases.py" "${phase_files[@]}")
-  notes+=("Where exp:run's own milliseconds go, from its debug log (\`mvn -X exp:run\`, $phase_runs more runs each, untimed; phases overlap: git runs beside the engine connection, the engine's identification beside both, the sweep of leftovers beside the image check):"$'\n\n'"$table")
+  notes+=("Where exp:run's own milliseconds go, from its debug log (\`mvn -X exp:run\`, $phase_runs more runs each, untimed; phases overlap: git runs beside the engine connection and the image check, the engine's identification beside all three (without GPUs the run does not wait for it: engine-info is then the wait after the container), the sweep of leftovers beside the container; before, the sweep ran beside the image check, and note, record and results were inside container):"$'\n\n'"$table")
   notes+=("The rest of the difference is Maven loading the plugin (the \`-Dexp.skip=true\` row) and the JVM loading and compiling docker-java, JGit and Jackson cold in every build.")
   notes+=("Container: \`sh -c 'exit 0'\` in $image (busybox); engine: $engine $server at $DOCKER_HOST. Each \`mvn exp:run\` resolves git, creates, starts, waits, records the run (\`run.json\`, git note); $runs_recorded runs were recorded. Maven runs offline (\`-o -q\`) in all Maven rows.")
   notes+=("The aim is what \`exp:run\` adds over the hand-made flow, both paying one Maven start and one container.")
