@@ -142,10 +142,6 @@ public final class ExperimentRunner {
         return git;
     }
 
-    /**
-     * The way GPUs are asked of this engine, checked against the request before anything is written
-     * (a count cannot be sent as CDI device names); null without GPUs.
-     */
     private void logEngine(EngineConnection engine, EngineInfo info) {
         log.info("Engine: " + info.describe() + " at " + engine.host() + " (" + engine.source() + ")");
     }
@@ -163,6 +159,7 @@ public final class ExperimentRunner {
         }
     }
 
+    /** How GPUs are asked of this engine (auto resolved against what it is); null without GPUs. */
     private GpuRequestMode gpuMode(RunSettings settings, EngineInfo info) {
         if (!settings.gpus().requested()) {
             return null;
