@@ -287,6 +287,11 @@ public final class EngineConnection implements AutoCloseable {
         }
     }
 
+    /** Runs the action once the engine has said what it is (at once when it has), on whichever thread learns it. */
+    public void whenIdentified(java.util.function.Consumer<EngineInfo> action) {
+        identity.thenAccept(action);
+    }
+
     /** What the engine is, when it has said so already; never waits. */
     public Optional<EngineInfo> infoIfKnown() {
         return identity.isDone() && !identity.isCompletedExceptionally() ? Optional.of(identity.join()) : Optional.empty();

@@ -44,6 +44,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * {@code exp:run}: resolve git provenance, apply the dirty policy, make the image present, run the
@@ -82,6 +84,12 @@ public final class ExperimentRunner {
             throw e;
         }
         try (engine) {
+            AtomicBoolean engineLogged = new AtomicBoolean();
+            Consumer<EngineInfo> logEngine = info -> {
+                if (engineLogged.compareAndSet(false, true)) {
+                    log.info("Engine: " + info.describe() + " at " + engine.host() + " (" + engine.source() + ")");
+                }
+            };
             ResolvedImage image;
             RunRecord started;
             GpuRequestMode gpuMode;
@@ -97,9 +105,7 @@ public final class ExperimentRunner {
                 // does not wait for it (Podman takes about half a second to answer /version): the record
                 // gets it as soon as it is known, at the latest when the container has ended.
                 info = settings.gpus().requested() ? times.time("engine-info", engine::info) : engine.infoIfKnown().orElse(null);
-                if (info != null) {
-                    logEngine(engine, info);
-                }
+                engine.whenIdentified(logEngine); // (so the line comes as soon as the engine has said, not at the end)
                 gpuMode = gpuMode(settings, info);
                 CompletableFuture<ResolvedImage> resolving = imageLater;
                 image = times.time("image-wait", () -> join(resolving));
@@ -118,7 +124,7 @@ public final class ExperimentRunner {
                 discard(gitLater, dir);
                 throw e;
             }
-            return execute(config, settings, engine, image, gpuMode, started, dir, times, info != null);
+            return execute(config, settings, engine, image, gpuMode, started, dir, times);
         } finally {
             log.debug("Run " + runId + " phases: " + times.summary());
         }
@@ -142,18 +148,10 @@ public final class ExperimentRunner {
         return git;
     }
 
-    private void logEngine(EngineConnection engine, EngineInfo info) {
-        log.info("Engine: " + info.describe() + " at " + engine.host() + " (" + engine.source() + ")");
-    }
-
     /** The engine's identity for the record once the container has ended; a failure to say is a warning then, not a failed run. */
-    private void recordEngine(EngineConnection engine, RecordWriter writer, boolean logged) {
+    private void recordEngine(EngineConnection engine, RecordWriter writer) {
         try {
-            EngineInfo info = engine.info();
-            if (!logged) {
-                logEngine(engine, info);
-            }
-            writer.engine(info);
+            writer.engine(engine.info());
         } catch (ExpException e) {
             log.warn("The engine did not say what it is (" + e.getMessage() + "); the record has no engine section");
         }
@@ -253,7 +251,7 @@ public final class ExperimentRunner {
     }
 
     private RunResult execute(RunConfiguration config, RunSettings settings, EngineConnection engine, ResolvedImage image,
-                              GpuRequestMode gpuMode, RunRecord started, RunDirectory dir, PhaseTimes times, boolean engineLogged) {
+                              GpuRequestMode gpuMode, RunRecord started, RunDirectory dir, PhaseTimes times) {
         RecordWriter writer = new RecordWriter(started, dir, config.buildDir());
         RunResult result = null;
         // Registered first: on Ctrl-C the hook stops the container, then waits for the record, the sweep and the note.
@@ -270,7 +268,7 @@ public final class ExperimentRunner {
                 ContainerOutcome outcome = times.time("container", () -> new ContainerRunner(engine, log).run(spec, dir.log(),
                         (stderr, line) -> log.info((stderr ? "[err] " : "[out] ") + line), settings.timeout(), guard));
                 times.time("engine-info", () -> {
-                    recordEngine(engine, writer, engineLogged);
+                    recordEngine(engine, writer);
                     return null;
                 });
                 result = times.time("results", () -> conclude(settings, outcome, writer, dir));
