@@ -117,8 +117,7 @@ public final class EnvironmentChecker {
                 mode = gpuRequest.resolve(engine.info(), gpus);
                 gpus.deviceRequest(mode);
             } catch (ExpError e) {
-                rows.add(new CheckRow("gpus", Verdict.FAIL, e.getMessage(), e.fix(), true));
-                rows.add(new CheckRow("torch", Verdict.SKIPPED, "not run: the gpus setting is invalid", null, true));
+                gpusFailed(rows, e, "not run: the gpus setting is invalid");
                 return;
             }
         }
@@ -140,7 +139,7 @@ public final class EnvironmentChecker {
             }
         } catch (GpuRequestRefused e) {
             FileTrees.deleteQuietly(dir);
-            refusedGpus(rows, e);
+            gpusFailed(rows, e, "not run: the GPU request was refused");
             return;
         } catch (IOException | RuntimeException e) {
             rows.add(new CheckRow("gpus", Verdict.SKIPPED, gpus.requested() ? "the check container could not start" : "none requested (gpus=none)",
@@ -155,10 +154,10 @@ public final class EnvironmentChecker {
         FileTrees.deleteQuietly(dir);
     }
 
-    /** The GPU request itself was refused (by the engine, or as it is written): the gpus row fails, torch is not blamed. */
-    private static void refusedGpus(List<CheckRow> rows, ExpError e) {
+    /** The GPU request itself failed (as written, or refused by the engine): the gpus row fails, torch is not blamed. */
+    private static void gpusFailed(List<CheckRow> rows, ExpError e, String torchSkipped) {
         rows.add(new CheckRow("gpus", Verdict.FAIL, e.getMessage().replace(" Training was not started.", ""), e.fix(), true));
-        rows.add(new CheckRow("torch", Verdict.SKIPPED, "not run: the GPU request was refused", null, true));
+        rows.add(new CheckRow("torch", Verdict.SKIPPED, torchSkipped, null, true));
     }
 
     private static CheckRow gpuRow(GpuRequest gpus, String output) {

@@ -129,7 +129,7 @@ public final class EngineLocator {
             try {
                 return new Located<>(candidate, probe.ask(candidate), misses);
             } catch (IOException e) {
-                misses.add(new Miss(candidate, rootMessage(e)));
+                misses.add(new Miss(candidate, EngineConnection.rootMessage(e)));
             }
         }
         throw noneAnswered(discovery, misses);
@@ -197,7 +197,7 @@ public final class EngineLocator {
         } catch (AccessDeniedException e) {
             return Optional.of("permission denied (this user cannot look into " + socket.getParent() + ")");
         } catch (IOException e) {
-            return Optional.of("cannot check the socket: " + rootMessage(e));
+            return Optional.of("cannot check the socket: " + EngineConnection.rootMessage(e));
         }
         if (!isSocket(socket, attributes)) {
             return Optional.of("not a socket (" + (attributes.isDirectory() ? "a folder" : attributes.isRegularFile() ? "a regular file" : "a special file") + ")");
@@ -237,14 +237,6 @@ public final class EngineLocator {
 
     static String unix(Path socket) {
         return "unix://" + socket.toAbsolutePath();
-    }
-
-    static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     static boolean isBlank(String value) {
@@ -355,7 +347,7 @@ public final class EngineLocator {
                 }
                 return root;
             } catch (IOException e) {
-                throw new ExpError("Cannot read " + what + " " + file + ": " + rootMessage(e), fix, e);
+                throw new ExpError("Cannot read " + what + " " + file + ": " + EngineConnection.rootMessage(e), fix, e);
             }
         }
 

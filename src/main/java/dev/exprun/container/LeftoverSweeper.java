@@ -25,11 +25,6 @@ public final class LeftoverSweeper {
     public record Leftover(String runId, String runDir, BuildIdentity build) {
     }
 
-    /** The leftovers found and removed; nothing is done about their records. */
-    public List<Leftover> sweep(String projectCoordinates) {
-        return sweep(projectCoordinates, leftover -> { });
-    }
-
     /**
      * beforeRemoval sees each leftover before its container goes: once the container is gone no later
      * sweep can find the run again, so its record must be finished first. A failure of either step

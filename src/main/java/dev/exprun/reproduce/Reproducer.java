@@ -15,6 +15,7 @@ import dev.exprun.record.RecordJson;
 import dev.exprun.record.RunRecord;
 import dev.exprun.run.ExperimentRunner;
 import dev.exprun.run.RunConfiguration;
+import dev.exprun.run.RunDirectory;
 import dev.exprun.run.RunResult;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -105,7 +106,7 @@ public final class Reproducer {
         if (original.imageDigestSource() != null) {
             return original.imageDigestSource();
         }
-        Path record = current.buildDir().resolve("exp").resolve("runs").resolve(original.runId()).resolve("run.json");
+        Path record = RunDirectory.of(current.buildDir(), original.runId()).record();
         try {
             RunRecord run = RecordJson.read(record, RunRecord.class);
             return run.image() == null ? null : run.image().digestSource();
@@ -116,7 +117,7 @@ public final class Reproducer {
 
     /** The dirty patch: still in this project's run directory, else the published exp-diff artifact; sha256 checked either way. */
     private Path patch(RunNote original, RunConfiguration current, ArtifactSource artifacts) {
-        Path local = current.buildDir().resolve("exp").resolve("runs").resolve(original.runId()).resolve("diff.patch");
+        Path local = RunDirectory.of(current.buildDir(), original.runId()).patch();
         if (matches(local, original.patchSha256())) {
             return local;
         }

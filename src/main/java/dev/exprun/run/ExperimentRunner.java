@@ -163,7 +163,6 @@ public final class ExperimentRunner {
             return null;
         }
         GpuRequestMode mode = settings.gpuRequest().resolve(info, settings.gpus());
-        settings.gpus().deviceRequest(mode);
         log.info("GPUs: gpus=" + settings.gpus().text() + " asked as " + mode.json()
                 + (settings.gpuRequest() == GpuRequestMode.AUTO ? " (gpuRequest=auto, for " + info.name() + ")" : ""));
         return mode;

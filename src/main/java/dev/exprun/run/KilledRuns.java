@@ -27,9 +27,9 @@ final class KilledRuns {
             return;
         }
         // Containers made before the run-dir label existed: the run dir of this project, if it is one of ours.
-        Path root = leftover.runDir() != null ? Path.of(leftover.runDir())
-                : config.buildDir().resolve("exp").resolve("runs").resolve(leftover.runId()).toAbsolutePath();
-        RunDirectory dir = new RunDirectory(root);
+        RunDirectory dir = leftover.runDir() != null ? new RunDirectory(Path.of(leftover.runDir()))
+                : RunDirectory.of(config.buildDir(), leftover.runId());
+        Path root = dir.root();
         if (!Files.isRegularFile(dir.record())) {
             return;
         }

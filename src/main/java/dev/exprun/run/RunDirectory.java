@@ -15,8 +15,13 @@ public record RunDirectory(Path root) {
     public static final String CONTAINER_IN = "/exp/in";
     public static final String CONTAINER_LIB = "/exp/lib";
 
+    /** The run directory of a run of this build directory, whether or not it exists. */
+    public static RunDirectory of(Path buildDir, String runId) {
+        return new RunDirectory(buildDir.resolve("exp").resolve("runs").resolve(runId).toAbsolutePath());
+    }
+
     public static RunDirectory create(Path buildDir, String runId) throws IOException {
-        RunDirectory dir = new RunDirectory(buildDir.resolve("exp").resolve("runs").resolve(runId).toAbsolutePath());
+        RunDirectory dir = of(buildDir, runId);
         Files.createDirectories(dir.out());
         Files.createDirectories(dir.in());
         Files.createDirectories(dir.lib());

@@ -42,7 +42,7 @@ class LeftoverSweeperEngineTest {
 
         try (EngineConnection engine = TestEngine.open()) {
             CapturingLog log = new CapturingLog();
-            List<LeftoverSweeper.Leftover> removed = new LeftoverSweeper(engine, log).sweep(project);
+            List<LeftoverSweeper.Leftover> removed = new LeftoverSweeper(engine, log).sweep(project, leftover -> { });
             assertEquals(List.of("dead", "reused"), removed.stream().map(LeftoverSweeper.Leftover::runId).sorted().toList());
             assertEquals(gone.pid(), removed.stream().filter(l -> l.runId().equals("dead")).findFirst().orElseThrow().build().pid());
             assertTrue(log.contains("Removing leftover container"), log.lines().toString());
