@@ -132,7 +132,7 @@ public final class EnvironmentChecker {
                     gpus.requested() ? GpuCheck.wrap(command, gpus) : command,
                     Map.of("PYTHONPATH", RuntimeFiles.pythonPath(null, image.envValue("PYTHONPATH"))),
                     ContainerRunner.labels(id, config.projectCoordinates(), null, BuildIdentity.current(), null),
-                    List.of(new Mount(dir.resolve("lib"), RunDirectory.CONTAINER_LIB, true)), "/", null, 256L << 20, null, gpus, mode);
+                    List.of(new Mount(dir.resolve("lib"), RunDirectory.CONTAINER_LIB, true)), "/", null, 256L << 20, null, gpus, mode, ContainerSpec.Limits.NONE);
             try (ShutdownGuard guard = new ShutdownGuard(engine.client(), () -> { })) {
                 outcome = new ContainerRunner(engine, log).run(spec, dir.resolve("log.txt"),
                         (stderr, line) -> log.debug((stderr ? "[err] " : "[out] ") + line), CONTAINER_TIMEOUT, guard);

@@ -56,7 +56,7 @@ public final class ContainerRunner {
         LogPump pump = new LogPump(rawLog, sink, TAIL_LINES);
         try {
             if (guard.interrupted()) {
-                return new ContainerOutcome(id, null, false, true, List.of(), List.of());
+                return new ContainerOutcome(id, null, false, true, false, List.of(), List.of());
             }
             attach(id, pump);
             try {
@@ -65,13 +65,17 @@ public final class ContainerRunner {
                 throw gpuRefusal(spec, e).orElseGet(() -> new ExpError("The engine could not start the container for image "
                         + spec.imageId() + ": " + EngineConnection.rootMessage(e), "check the command, user and mounts in the plugin configuration", e));
             }
+            if (guard.interrupted()) {
+                stopQuietly(engine.client(), id, STOP_GRACE_SECONDS); // stopped between create and start
+            }
             WaitResult wait = waitFor(id, timeout);
             drain(pump);
             // (not known yet: read the tail until it stops moving, which holds for every engine)
             boolean docker = engine.infoIfKnown().map(i -> EngineIdentity.DOCKER.equals(i.name())).orElse(false);
             new LogReconciler(engine.client(), log, docker).reconcile(id, rawLog, pump);
             pump.finish();
-            return new ContainerOutcome(id, wait.exitCode, wait.timedOut, guard.interrupted(), pump.tail(), pump.errorTail());
+            return new ContainerOutcome(id, wait.exitCode, wait.timedOut, guard.interrupted(), oomKilled(id, wait.exitCode),
+                    pump.tail(), pump.errorTail());
         } finally {
             pump.seal();
             pump.finish();
@@ -104,6 +108,16 @@ public final class ContainerRunner {
     }
 
     private String create(ContainerSpec spec) {
+        try {
+            return createCommand(engine.client(), spec).exec().getId();
+        } catch (DockerException e) {
+            throw gpuRefusal(spec, e).orElseGet(() -> new ExpError("The engine refused to create the container " + spec.name() + ": "
+                    + EngineConnection.rootMessage(e), "check <network>, <user>, <gpus> and the mounts", e));
+        }
+    }
+
+    /** The create request as docker-java sends it (tests read the device requests and limits off it). */
+    static CreateContainerCmd createCommand(DockerClient client, ContainerSpec spec) {
         HostConfig host = HostConfig.newHostConfig()
                 .withBinds(spec.mounts().stream()
                         .map(m -> new Bind(m.hostPath().toString(), new Volume(m.containerPath()),
@@ -116,7 +130,13 @@ public final class ContainerRunner {
         if (spec.gpus().requested()) {
             host = host.withDeviceRequests(List.of(spec.gpus().deviceRequest(spec.gpuMode())));
         }
-        CreateContainerCmd cmd = engine.client().createContainerCmd(spec.imageId())
+        if (spec.limits().nanoCpus() != null) {
+            host = host.withNanoCPUs(spec.limits().nanoCpus());
+        }
+        if (spec.limits().memoryBytes() != null) {
+            host = host.withMemory(spec.limits().memoryBytes()).withMemorySwap(spec.limits().memoryBytes());
+        }
+        CreateContainerCmd cmd = client.createContainerCmd(spec.imageId())
                 .withName(spec.name())
                 .withCmd(spec.command())
                 .withEnv(spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
@@ -126,12 +146,7 @@ public final class ContainerRunner {
         if (spec.user() != null) {
             cmd = cmd.withUser(spec.user());
         }
-        try {
-            return cmd.exec().getId();
-        } catch (DockerException e) {
-            throw gpuRefusal(spec, e).orElseGet(() -> new ExpError("The engine refused to create the container " + spec.name() + ": "
-                    + EngineConnection.rootMessage(e), "check <network>, <user>, <gpus> and the mounts", e));
-        }
+        return cmd;
     }
 
     /** Engines refuse GPU requests at create (Podman with CDI) or at start (Docker): either way, the fix is about GPUs. */
@@ -183,6 +198,18 @@ public final class ContainerRunner {
             } finally {
                 closeQuietly(callback);
             }
+        }
+    }
+
+    /** Whether the kernel's OOM killer ended it: asked only for exit code 137 (SIGKILL), the only code it leaves. */
+    private boolean oomKilled(String id, Integer exitCode) {
+        if (exitCode == null || exitCode != 137) {
+            return false;
+        }
+        try {
+            return Boolean.TRUE.equals(engine.client().inspectContainerCmd(id).exec().getState().getOOMKilled());
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 

@@ -46,6 +46,11 @@ public record GpuRequest(String text, Integer count, List<String> deviceIds) {
         return new GpuRequest(String.join(",", ids), null, List.copyOf(ids));
     }
 
+    /** Named devices, each checked as in gpus (device=0 means device 0; a bare 0 would mean no GPUs). */
+    public static GpuRequest devices(List<String> ids) {
+        return ids.isEmpty() ? parse("none") : parse("device=" + String.join(",", ids));
+    }
+
     public boolean requested() {
         return count != null || deviceIds != null;
     }
@@ -86,11 +91,19 @@ public record GpuRequest(String text, Integer count, List<String> deviceIds) {
         return deviceIds.stream().map(id -> CDI_NAME.matcher(id).matches() ? id : CDI_NVIDIA + id).toList();
     }
 
-    /** What the in-container check must see: "all" (at least one) or a minimum count. */
+    /**
+     * What the in-container check must see: "all" (at least one), a minimum count ("2" for gpus=2), or
+     * exactly as many as named ("=2" for gpus=0,1): named devices are these devices, never more.
+     */
     public String expected() {
         if (deviceIds != null) {
-            return deviceIds.stream().anyMatch(id -> id.endsWith("=all")) ? "all" : String.valueOf(deviceIds.size());
+            return deviceIds.stream().anyMatch(id -> id.endsWith("=all")) ? "all" : "=" + deviceIds.size();
         }
         return count != null && count > 0 ? String.valueOf(count) : "all";
+    }
+
+    /** The GPU UUIDs named (GPU-...), which the in-container check finds among what nvidia-smi lists. */
+    public List<String> uuids() {
+        return deviceIds == null ? List.of() : deviceIds.stream().filter(id -> id.startsWith("GPU-") || id.startsWith("MIG-")).toList();
     }
 }

@@ -24,12 +24,31 @@ public final class ShutdownGuard implements AutoCloseable {
     public ShutdownGuard(DockerClient client, Runnable fallbackRecord) {
         this.client = client;
         this.fallbackRecord = fallbackRecord;
-        this.hook = new Thread(this::onShutdown, "exprun-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        Thread registered = new Thread(this::onShutdown, "exprun-shutdown");
+        try {
+            Runtime.getRuntime().addShutdownHook(registered);
+        } catch (IllegalStateException e) {
+            // The build is already shutting down (a sweep's trial starting as Ctrl-C came): it must not run.
+            registered = null;
+            interrupted.set(true);
+        }
+        this.hook = registered;
+    }
+
+    /** Stops the container now, from another thread: the run ends as interrupted (a sweep's fail-fast or its Ctrl-C). */
+    public void stopNow() {
+        interrupted.set(true);
+        String id = containerId;
+        if (id != null) {
+            ContainerRunner.stopQuietly(client, id, STOP_GRACE_SECONDS);
+        }
     }
 
     void containerCreated(String id) {
         this.containerId = id;
+        if (interrupted.get()) {
+            ContainerRunner.stopQuietly(client, id, STOP_GRACE_SECONDS); // stopped while it was being created
+        }
     }
 
     public boolean interrupted() {
@@ -61,6 +80,9 @@ public final class ShutdownGuard implements AutoCloseable {
     @Override
     public void close() {
         finished.countDown();
+        if (hook == null) {
+            return;
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {

@@ -50,10 +50,14 @@ public final class RunHistory {
             Set<String> runIdsInNotes = new HashSet<>();
             notesByCommit.values().forEach(runs -> runs.forEach(r -> runIdsInNotes.add(r.runId())));
             List<HistoryEntry> fromTags = readTags(walk, tagsByCommit, runIdsInNotes);
-            notesByCommit.forEach((commit, runs) -> runs.forEach(r -> entries.add(new HistoryEntry(HistoryEntry.Source.NOTE,
+            String sweep = options.sweep() == null || options.sweep().isBlank() ? null : options.sweep().trim();
+            notesByCommit.forEach((commit, runs) -> runs.stream().filter(r -> sweep == null || sweep.equals(r.sweep()))
+                    .forEach(r -> entries.add(new HistoryEntry(HistoryEntry.Source.NOTE,
                     r.startedAt(), commit, r.branch(), tagsByCommit.getOrDefault(commit, List.of()), r.runId(), r.status(),
                     r.imageDigest(), r.metrics() == null ? Map.of() : r.metrics()))));
-            fromTags.forEach(e -> entries.add(withTags(e, tagsByCommit)));
+            if (sweep == null) {
+                fromTags.forEach(e -> entries.add(withTags(e, tagsByCommit)));
+            }
             Set<String> reachable = options.all() ? null : reachableFromHead(walk, entries);
             Instant since = since(options.since());
             List<Gate> where = Gate.parseAll(null, options.where());

@@ -34,7 +34,9 @@ public record RunNote(
         String reproduces,
         String imageDigestSource,
         String gpuDriver,
-        List<String> nondeterministicOps) {
+        List<String> nondeterministicOps,
+        String sweep,
+        String trial) {
 
     public static final String SCHEMA = "exprun.note/v1";
 
@@ -44,7 +46,16 @@ public record RunNote(
                    Map<String, Object> params, Map<String, Double> metrics, List<Artifact> artifacts, String engine,
                    List<String> gpus, String reproduces) {
         this(schema, runId, status, startedAt, project, commit, branch, describe, dirty, patchSha256, image, imageDigest, command,
-                params, metrics, artifacts, engine, gpus, reproduces, null, null, null);
+                params, metrics, artifacts, engine, gpus, reproduces, null, null, null, null, null);
+    }
+
+    /** A note as written before sweeps were kept (sweep and trial null). */
+    public RunNote(String schema, String runId, String status, String startedAt, String project, String commit, String branch,
+                   String describe, boolean dirty, String patchSha256, String image, String imageDigest, List<String> command,
+                   Map<String, Object> params, Map<String, Double> metrics, List<Artifact> artifacts, String engine,
+                   List<String> gpus, String reproduces, String imageDigestSource, String gpuDriver, List<String> nondeterministicOps) {
+        this(schema, runId, status, startedAt, project, commit, branch, describe, dirty, patchSha256, image, imageDigest, command,
+                params, metrics, artifacts, engine, gpus, reproduces, imageDigestSource, gpuDriver, nondeterministicOps, null, null);
     }
 
     /**
@@ -71,6 +82,7 @@ public record RunNote(
                 c == null ? List.of() : c.command(), run.params() == null ? Map.of() : run.params(),
                 run.metrics() == null ? Map.of() : run.metrics(), new ArrayList<>(artifacts),
                 run.engine() == null ? null : run.engine().name() + " " + run.engine().version(), gpus, reproduces,
-                run.image() == null ? null : run.image().digestSource(), gpuDriver, nondeterministic);
+                run.image() == null ? null : run.image().digestSource(), gpuDriver, nondeterministic,
+                run.sweep() == null ? null : run.sweep().sweepId(), run.sweep() == null ? null : run.sweep().trial());
     }
 }

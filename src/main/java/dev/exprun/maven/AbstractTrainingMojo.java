@@ -68,6 +68,13 @@ abstract class AbstractTrainingMojo extends AbstractEngineMojo {
     @Parameter(property = ExpProperties.RECORD_IN_GIT, defaultValue = "notes")
     protected String recordInGit;
 
+    /**
+     * How long a run waits for a GPU that another build (another work tree, another project) holds:
+     * {@code forever} (default), {@code fail}, or a duration such as {@code 30m}.
+     */
+    @Parameter(property = ExpProperties.GPU_WAIT, defaultValue = "forever")
+    protected String gpuWait;
+
     @Parameter(defaultValue = "${plugin}", readonly = true, required = true)
     protected PluginDescriptor plugin;
 
@@ -88,7 +95,7 @@ abstract class AbstractTrainingMojo extends AbstractEngineMojo {
                 outputs == null ? List.of() : outputs.stream().map(Output::toSpec).toList(),
                 registryCredentials(), System.getenv(),
                 new HostInfo(System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"),
-                        runtime.getMavenVersion(), plugin.getVersion()), recordInGit, null);
+                        runtime.getMavenVersion(), plugin.getVersion()), recordInGit, null, gpuWait);
     }
 
     private Map<String, String> paramOverrides() {

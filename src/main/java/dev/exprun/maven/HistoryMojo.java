@@ -45,6 +45,10 @@ public class HistoryMojo extends AbstractExpMojo {
     @Parameter(property = ExpProperties.FORMAT, defaultValue = "table")
     private String format;
 
+    /** Only the trials of this sweep (its id, as exp:sweep printed it). */
+    @Parameter(property = ExpProperties.SWEEP)
+    private String sweep;
+
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     private MavenProject project;
 
@@ -56,7 +60,7 @@ public class HistoryMojo extends AbstractExpMojo {
     @Override
     protected void executeGoal(ExpLog log) {
         List<String> lines = HistoryReport.lines(project.getBasedir().toPath(),
-                new HistoryOptions(all, since, tagsOnly, where, sort, metrics, format), log);
+                new HistoryOptions(all, since, tagsOnly, where, sort, metrics, format, sweep), log);
         if ("table".equals(format == null ? "table" : format.trim().toLowerCase(Locale.ROOT)) && getLog().isInfoEnabled()) {
             lines.forEach(log::info);
         } else {

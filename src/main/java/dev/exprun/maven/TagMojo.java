@@ -4,11 +4,13 @@ import dev.exprun.artifacts.ArtifactDigest;
 import dev.exprun.core.ExpLog;
 import dev.exprun.gate.GateCheck;
 import dev.exprun.record.RunRecord;
+import dev.exprun.run.RunDirectory;
 import dev.exprun.tagging.ModelTagger;
 import dev.exprun.tagging.TagName;
 import dev.exprun.tagging.TagOptions;
 import dev.exprun.tagging.TagRequest;
 import java.io.File;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -75,14 +77,20 @@ public class TagMojo extends AbstractRunGoalMojo {
         TagOptions options = new TagOptions(sign, push, remote,
                 SettingsServers.gitCredentials(session, settingsDecrypter, gitServerId, getLog()));
         new ModelTagger(log).tag(new TagRequest(project.getBasedir().toPath(), new File(project.getBuild().getDirectory()).toPath(),
-                name, run, GateCheck.evaluate(gates(log), run.metrics()), artifacts(), System.getenv(), options));
+                name, run, GateCheck.evaluate(gates(log), run.metrics()), artifacts(recordPath()), System.getenv(), options));
     }
 
-    /** The build's attached artifacts with their coordinates and sha256, for the tag's JSON block. */
-    private List<Map<String, String>> artifacts() {
+    /**
+     * The build's attached artifacts with their coordinates and sha256, for the tag's JSON block: those of the
+     * tagged run, and the build's other files, but never another run's (a sweep attaches every trial's).
+     */
+    private List<Map<String, String>> artifacts(Path record) {
+        Path runDir = record.toAbsolutePath().getParent();
+        Path runs = RunDirectory.of(new File(project.getBuild().getDirectory()).toPath(), "x").root().getParent();
         List<Map<String, String>> list = new ArrayList<>();
         for (Artifact a : project.getAttachedArtifacts()) {
-            if (a.getFile() != null) {
+            Path file = a.getFile() == null ? null : a.getFile().toPath().toAbsolutePath();
+            if (file != null && (file.startsWith(runDir) || !file.startsWith(runs))) {
                 list.add(ArtifactDigest.of(a.getGroupId() + ":" + a.getArtifactId() + ":" + a.getType() + ":" + a.getClassifier()
                         + ":" + a.getVersion(), a.getFile().toPath()));
             }

@@ -28,9 +28,19 @@ public record RunRecord(
         Long durationMs,
         String reproduces,
         RuntimeReport runtime,
-        KilledInfo killed) {
+        KilledInfo killed,
+        SweepTrial sweep) {
 
     public static final String SCHEMA = "exprun.run/v1";
+
+    /** A run that is no sweep's trial. */
+    public RunRecord(String schema, String runId, RunStatus status, Integer exitCode, String failure, ProjectInfo project,
+                     GitProvenance git, ImageInfo image, ContainerInfo container, Map<String, Object> params,
+                     Map<String, Double> metrics, List<OutputFile> outputs, EngineInfo engine, HostInfo host,
+                     String startedAt, String endedAt, Long durationMs, String reproduces, RuntimeReport runtime, KilledInfo killed) {
+        this(schema, runId, status, exitCode, failure, project, git, image, container, params, metrics, outputs, engine, host,
+                startedAt, endedAt, durationMs, reproduces, runtime, killed, null);
+    }
 
     /** A run that reproduces no other (reproduces: the run id exp:reproduce re-ran, else null). */
     public RunRecord(String schema, String runId, RunStatus status, Integer exitCode, String failure, ProjectInfo project,
@@ -51,33 +61,42 @@ public record RunRecord(
 
     public RunRecord withContainer(ContainerInfo value) {
         return new RunRecord(schema, runId, status, exitCode, failure, project, git, image, value, params,
-                metrics, outputs, engine, host, startedAt, endedAt, durationMs, reproduces, runtime, killed);
+                metrics, outputs, engine, host, startedAt, endedAt, durationMs, reproduces, runtime, killed, sweep);
     }
 
     public RunRecord withResults(Map<String, Double> newMetrics, List<OutputFile> newOutputs) {
         return new RunRecord(schema, runId, status, exitCode, failure, project, git, image, container, params,
-                newMetrics, newOutputs, engine, host, startedAt, endedAt, durationMs, reproduces, runtime, killed);
+                newMetrics, newOutputs, engine, host, startedAt, endedAt, durationMs, reproduces, runtime, killed, sweep);
     }
 
     public RunRecord withEngine(EngineInfo value) {
         return new RunRecord(schema, runId, status, exitCode, failure, project, git, image, container, params,
-                metrics, outputs, value, host, startedAt, endedAt, durationMs, reproduces, runtime, killed);
+                metrics, outputs, value, host, startedAt, endedAt, durationMs, reproduces, runtime, killed, sweep);
+    }
+
+    public RunRecord withSweep(SweepTrial value) {
+        return new RunRecord(schema, runId, status, exitCode, failure, project, git, image, container, params,
+                metrics, outputs, engine, host, startedAt, endedAt, durationMs, reproduces, runtime, killed, value);
     }
 
     public RunRecord withRuntime(RuntimeReport value) {
         return new RunRecord(schema, runId, status, exitCode, failure, project, git, image, container, params,
-                metrics, outputs, engine, host, startedAt, endedAt, durationMs, reproduces, value, killed);
+                metrics, outputs, engine, host, startedAt, endedAt, durationMs, reproduces, value, killed, sweep);
     }
 
     public RunRecord ended(RunStatus newStatus, Integer newExitCode, String newFailure, String end, long duration) {
         return new RunRecord(schema, runId, newStatus, newExitCode, newFailure, project, git, image, container,
-                params, metrics, outputs, engine, host, startedAt, end, duration, reproduces, runtime, killed);
+                params, metrics, outputs, engine, host, startedAt, end, duration, reproduces, runtime, killed, sweep);
     }
 
     /** A run whose build was killed, as a later run found it: endedAt and the duration stay unknown. */
     public RunRecord killed(String newFailure, KilledInfo found) {
         return new RunRecord(schema, runId, RunStatus.KILLED, exitCode, newFailure, project, git, image, container,
-                params, metrics, outputs, engine, host, startedAt, endedAt, durationMs, reproduces, runtime, found);
+                params, metrics, outputs, engine, host, startedAt, endedAt, durationMs, reproduces, runtime, found, sweep);
+    }
+
+    /** The sweep a run is a trial of: its id, the trial's label (t03) and which attempt of the trial this run is (1 first). */
+    public record SweepTrial(String sweepId, String trial, int attempt) {
     }
 
     /**
@@ -116,7 +135,16 @@ public record RunRecord(
             String network,
             List<String> env,
             String timeout,
-            String gpuRequest) {
+            String gpuRequest,
+            Long nanoCpus,
+            Long memoryBytes) {
+
+        public ContainerInfo(String name, String id, List<String> command, String user, String workingDir, String workspace,
+                             String workspaceMount, String gpusRequested, GpusSeen gpusSeen, long shmSizeBytes, String network,
+                             List<String> env, String timeout, String gpuRequest) {
+            this(name, id, command, user, workingDir, workspace, workspaceMount, gpusRequested, gpusSeen, shmSizeBytes, network,
+                    env, timeout, gpuRequest, null, null);
+        }
 
         public ContainerInfo(String name, String id, List<String> command, String user, String workingDir, String workspace,
                              String workspaceMount, String gpusRequested, GpusSeen gpusSeen, long shmSizeBytes, String network,
@@ -127,7 +155,7 @@ public record RunRecord(
 
         public ContainerInfo withIdAndGpus(String newId, GpusSeen seen) {
             return new ContainerInfo(name, newId, command, user, workingDir, workspace, workspaceMount, gpusRequested,
-                    seen, shmSizeBytes, network, env, timeout, gpuRequest);
+                    seen, shmSizeBytes, network, env, timeout, gpuRequest, nanoCpus, memoryBytes);
         }
     }
 

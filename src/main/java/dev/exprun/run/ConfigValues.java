@@ -38,6 +38,22 @@ public final class ConfigValues {
         return positive(d, value, fix);
     }
 
+    /**
+     * gpuWait: how long a run waits for a GPU another build holds. {@code forever} (the default: a sweep
+     * in another work tree finishes its trials in time), {@code fail} (not at all: null means forever,
+     * zero means fail), or a duration.
+     */
+    public static Duration gpuWait(String value) {
+        String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+        if (v.isEmpty() || v.equals("forever")) {
+            return null;
+        }
+        if (v.equals("fail") || v.equals("0")) {
+            return Duration.ZERO;
+        }
+        return duration(value, "gpuWait", "exp.gpuWait");
+    }
+
     private static Duration positive(Duration d, String value, String fix) {
         if (d.isZero() || d.isNegative()) {
             throw new ExpError("The duration '" + value + "' must be more than zero.", fix);

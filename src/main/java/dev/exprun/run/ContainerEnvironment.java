@@ -25,6 +25,10 @@ final class ContainerEnvironment {
         env.put("EXP_PARAMS", RecordJson.compact(record.params()));
         env.put("EXP_PARAMS_FILE", RunDirectory.CONTAINER_IN + "/params.json");
         env.put("EXP_PROVENANCE_FILE", RunDirectory.CONTAINER_IN + "/provenance.json");
+        if (record.sweep() != null) {
+            env.put("EXP_SWEEP_ID", record.sweep().sweepId());
+            env.put("EXP_TRIAL", record.sweep().trial());
+        }
         return env;
     }
 }

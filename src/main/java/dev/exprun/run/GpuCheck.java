@@ -25,7 +25,11 @@ public final class GpuCheck {
 
     /** The command, preceded by the in-container GPU check. */
     public static List<String> wrap(List<String> command, GpuRequest gpus) {
-        List<String> wrapped = new ArrayList<>(List.of("/bin/sh", RunDirectory.CONTAINER_LIB + "/" + SCRIPT, gpus.expected(), "--"));
+        List<String> wrapped = new ArrayList<>(List.of("/bin/sh", RunDirectory.CONTAINER_LIB + "/" + SCRIPT, gpus.expected()));
+        if (!gpus.uuids().isEmpty()) {
+            wrapped.add(String.join(",", gpus.uuids()));
+        }
+        wrapped.add("--");
         wrapped.addAll(command);
         return wrapped;
     }

@@ -39,7 +39,8 @@ public record RunConfiguration(
         Map<String, String> hostEnvironment,
         HostInfo host,
         String recordInGit,
-        String reproduces) {
+        String reproduces,
+        String gpuWait) {
 
     /**
      * The configuration that trains again as a recorded run did: its checkout, its image by digest,
@@ -52,6 +53,6 @@ public record RunConfiguration(
                 ? "missing" : pull;
         return new RunConfiguration(project, checkoutBaseDir, buildDir, pinnedImage, true, reproducePull, dockerHost, "allow",
                 workspaceMount, user, shmSize, network, env, timeout, recordedCommand, null, gpus, gpuRequest, recordedParams, Map.of(),
-                outputs, registryCredentials, hostEnvironment, host, recordInGit, runId);
+                outputs, registryCredentials, hostEnvironment, host, recordInGit, runId, gpuWait);
     }
 }

@@ -6,6 +6,7 @@ import dev.exprun.container.GpuRequest;
 import dev.exprun.container.GpuRequestMode;
 import dev.exprun.container.ImageReference;
 import dev.exprun.container.PullPolicy;
+import dev.exprun.container.ContainerSpec.Limits;
 import dev.exprun.core.ExpError;
 import dev.exprun.core.ExpFailure;
 import java.time.Duration;
@@ -13,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The checked form of a {@link RunConfiguration}: every bad value is refused here, before anything runs. */
-record RunSettings(
+public record RunSettings(
         ImageReference image,
         PullPolicy pull,
         DirtyPolicy dirty,
@@ -28,13 +29,14 @@ record RunSettings(
         GpuRequestMode gpuRequest,
         Map<String, Object> params,
         List<OutputSpec> outputs,
-        boolean recordInGit) {
+        boolean recordInGit,
+        Limits limits) {
 
     static final String DEFAULT_SHM = "2g";
     static final String HOST_USER = "host";
     static final String IMAGE_USER = "image";
 
-    static RunSettings from(RunConfiguration c) {
+    public static RunSettings from(RunConfiguration c) {
         ImageReference image = ImageReference.parse(c.image());
         if (c.requirePinnedImage() && !image.pinned()) {
             throw new ExpFailure("The image " + image + " is not pinned by digest, and requirePinnedImage is on.",
@@ -55,7 +57,13 @@ record RunSettings(
         return new RunSettings(image, PullPolicy.parse(c.pull()), DirtyPolicy.parse(c.dirty()),
                 workspaceReadOnly(c.workspaceMount()), blankTo(c.user(), HOST_USER).trim(), shm, blankTo(c.network(), null),
                 checkedEnv(c.env()), ConfigValues.duration(c.timeout(), "timeout", "exp.timeout"), command(c),
-                gpus, gpuRequest, Params.merge(c.params(), c.paramOverrides()), c.outputs(), recordInGit(c.recordInGit()));
+                gpus, gpuRequest, Params.merge(c.params(), c.paramOverrides()), c.outputs(), recordInGit(c.recordInGit()), Limits.NONE);
+    }
+
+    /** A sweep's trial: the build's settings with the trial's params, its leased GPUs and the per-trial limits. */
+    public RunSettings forTrial(Map<String, Object> trialParams, GpuRequest trialGpus, Limits trialLimits) {
+        return new RunSettings(image, pull, dirty, workspaceReadOnly, user, shmSizeBytes, network, env, timeout, command,
+                trialGpus, gpuRequest, trialParams, outputs, recordInGit, trialLimits);
     }
 
     private static boolean recordInGit(String value) {

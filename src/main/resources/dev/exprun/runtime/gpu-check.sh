@@ -1,11 +1,19 @@
 #!/bin/sh
 # exprun GPU check. The plugin runs it inside the run's container, before the training command,
 # whenever GPUs were requested: some engines (podman's Docker API) accept a GPU request and
-# silently ignore it, and training would then run on the CPU. Usage: gpu-check.sh WANT -- CMD...
-# It reports what it sees, one line, then one line per GPU that nvidia-smi describes (the toolkit
-# mounts nvidia-smi into the container; without it only the device count is known).
+# silently ignore it, and training would then run on the CPU. Usage: gpu-check.sh WANT [UUIDS] -- CMD...
+# WANT: "all" (at least one), N (at least N: gpus=N), or =N (exactly N: named devices, a sweep's
+# trial, which must not see another trial's GPU). UUIDS: the GPU-/MIG- UUIDs asked for, each of
+# which nvidia-smi must list. It reports what it sees, one line, then one line per GPU that
+# nvidia-smi describes (the toolkit mounts nvidia-smi into the container; without it only the
+# device count is known).
 want="$1"
 shift
+uuids=""
+if [ "$#" -gt 0 ] && [ "$1" != "--" ]; then
+  uuids="$1"
+  shift
+fi
 [ "$1" = "--" ] && shift
 n=0
 devices=""
@@ -28,8 +36,21 @@ printf '%s\n' "$query" | while IFS=, read -r index uuid memory driver name; do
   [ -n "$index" ] || continue
   echo "exprun-gpu-check: gpu index=${index# } uuid=${uuid# } memory_mib=${memory# } driver=${driver# } cuda=$cuda name=${name# }"
 done
-if [ "$n" -eq 0 ] || { [ "$want" != "all" ] && [ "$n" -lt "$want" ]; }; then
+case "$want" in
+  all) ok=$([ "$n" -gt 0 ] && echo yes) ;;
+  =*) ok=$([ "$n" -eq "${want#=}" ] && echo yes) ;;
+  *) ok=$([ "$n" -gt 0 ] && [ "$n" -ge "$want" ] && echo yes) ;;
+esac
+if [ -z "$ok" ]; then
   echo "exprun-gpu-check: FAILED requested=$want visible=$n" >&2
   exit 86
+fi
+if [ -n "$uuids" ] && [ -n "$query" ]; then
+  for u in $(printf '%s' "$uuids" | tr ',' ' '); do
+    if ! printf '%s\n' "$query" | grep -q "$u"; then
+      echo "exprun-gpu-check: FAILED requested=$uuids missing=$u" >&2
+      exit 86
+    fi
+  done
 fi
 exec "$@"

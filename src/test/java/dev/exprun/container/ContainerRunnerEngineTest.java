@@ -48,7 +48,7 @@ class ContainerRunnerEngineTest {
         String runId = RunId.next(Instant.now());
         ContainerSpec spec = new ContainerSpec("exp-test-" + runId, tiny.imageId(), List.of(command), Map.of("A", "1"),
                 ContainerRunner.labels(runId, "test:runner", null, BuildIdentity.current(), null), List.of(), "/", null,
-                64L << 20, null, GpuRequest.parse("none"), null);
+                64L << 20, null, GpuRequest.parse("none"), null, ContainerSpec.Limits.NONE);
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
         Path log = dir.resolve(runId + ".log");
         try (ShutdownGuard guard = new ShutdownGuard(engine.client(), () -> { })) {

@@ -37,7 +37,7 @@ class GpuRequestTest {
         DeviceRequest ids = GpuRequest.parse("0,1").deviceRequest(GpuRequestMode.NVIDIA);
         assertNull(ids.getCount());
         assertEquals(List.of("0", "1"), ids.getDeviceIds());
-        assertEquals("2", GpuRequest.parse("0,1").expected());
+        assertEquals("=2", GpuRequest.parse("0,1").expected());
     }
 
     @Test

@@ -70,7 +70,7 @@ class GpuCheckEngineTest {
             ContainerSpec spec = new ContainerSpec("exp-gpucheck-" + runId, image.imageId(),
                     GpuCheck.wrap(List.of("echo", "training"), GpuRequest.parse(want)), Map.of(),
                     ContainerRunner.labels(runId, "test:gpucheck", null, BuildIdentity.current(), null), mounts, "/", null, 64L << 20,
-                    null, GpuRequest.parse("none"), null);
+                    null, GpuRequest.parse("none"), null, ContainerSpec.Limits.NONE);
             try (ShutdownGuard guard = new ShutdownGuard(engine.client(), () -> { })) {
                 return new ContainerRunner(engine, new CapturingLog()).run(spec, tmp.resolve(runId + ".log"),
                         (err, line) -> lines.add(line), Duration.ofMinutes(1), guard);
@@ -103,5 +103,30 @@ class GpuCheckEngineTest {
         assertEquals(1, result.seen().count());
         assertEquals(List.of(), result.seen().gpus());
         assertNull(GpuCheck.parseOutput("training\n"), "no check ran");
+    }
+
+    @Test
+    void aTrialSeesExactlyTheGpuItLeasedByUuid() throws Exception {
+        List<String> lines = new ArrayList<>();
+        ContainerOutcome outcome = check(UUID, true, lines);
+        assertEquals(0, outcome.exitCode(), lines.toString());
+        assertEquals("training", lines.get(lines.size() - 1));
+    }
+
+    @Test
+    void anotherGpuThanTheLeasedOneStopsTheTrial() throws Exception {
+        List<String> lines = new ArrayList<>();
+        String other = "GPU-00000000-1111-2222-3333-444444444444";
+        ContainerOutcome outcome = check(other, true, lines);
+        assertEquals(86, outcome.exitCode(), lines.toString());
+        assertEquals("exprun-gpu-check: FAILED requested=" + other + " missing=" + other, lines.get(lines.size() - 1));
+    }
+
+    @Test
+    void namedDevicesMustBeExactlyThoseSeen() throws Exception {
+        List<String> lines = new ArrayList<>();
+        ContainerOutcome outcome = check("0,1", false, lines);
+        assertEquals(86, outcome.exitCode(), lines.toString());
+        assertEquals("exprun-gpu-check: FAILED requested==2 visible=1", lines.get(lines.size() - 1));
     }
 }

@@ -61,6 +61,7 @@ public final class Projects {
         public List<OutputSpec> outputs = List.of();
         public String recordInGit = "notes";
         public String gpuRequest;
+        public String gpuWait;
 
         Config(Path baseDir, String project, List<String> command) {
             this.baseDir = baseDir;
@@ -72,7 +73,7 @@ public final class Projects {
             return new RunConfiguration(new ProjectInfo("test.exprun", project, "1.0-SNAPSHOT"), baseDir, baseDir.resolve("target"),
                     image, false, pull, null, dirty, workspaceMount, null, null, null, env, timeout, command, null, gpus, gpuRequest,
                     params, paramOverrides, outputs, Map.of(), hostEnv,
-                    new HostInfo("Linux", "amd64", System.getProperty("java.version"), "test", "test"), recordInGit, null);
+                    new HostInfo("Linux", "amd64", System.getProperty("java.version"), "test", "test"), recordInGit, null, gpuWait);
         }
     }
 }

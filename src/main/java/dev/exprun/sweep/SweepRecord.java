@@ -1,0 +1,108 @@
+package dev.exprun.sweep;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import dev.exprun.record.RunRecord.ProjectInfo;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a sweep ran, as {@code sweep.json} (schema {@value #SCHEMA}): the space, the objective, and per
+ * trial its run, params, status, metrics, attempts, waits and GPUs. Written when the sweep starts and
+ * again at every trial's change of state, so a killed build still leaves what was done.
+ */
+public record SweepRecord(
+        String schema,
+        String sweepId,
+        Status status,
+        String failure,
+        ProjectInfo project,
+        Commit git,
+        Image image,
+        List<String> command,
+        Map<String, Object> baseParams,
+        Map<String, Object> space,
+        Objective objective,
+        int parallel,
+        int gpusPerTrial,
+        List<String> gpuDevices,
+        String failurePolicy,
+        int retries,
+        String startedAt,
+        String endedAt,
+        String best,
+        List<Trial> trials) {
+
+    public static final String SCHEMA = "exprun.sweep/v1";
+
+    public enum Status {
+        RUNNING, SUCCEEDED, FAILED, INTERRUPTED;
+
+        @JsonValue
+        public String json() {
+            return name().toLowerCase();
+        }
+    }
+
+    /** A trial's state: queued and running while the sweep runs, then one of the others. */
+    public enum TrialStatus {
+        QUEUED, RUNNING, SUCCEEDED, FAILED, INTERRUPTED, TIMED_OUT, CANCELLED;
+
+        @JsonValue
+        public String json() {
+            return name().toLowerCase().replace('_', '-');
+        }
+
+        boolean done() {
+            return this != QUEUED && this != RUNNING;
+        }
+    }
+
+    public record Commit(String commit, String branch, String describe, boolean dirty, String patchSha256) {
+    }
+
+    public record Image(String reference, String digest) {
+    }
+
+    /** direction: higher-is-better or lower-is-better, by the same rules as the gates. */
+    public record Objective(String metric, String direction) {
+    }
+
+    /**
+     * One trial. runId: its last attempt's run; attempts: every attempt's run id, in order; reusedFrom: the
+     * sweep whose run of the same commit, patch, image, command and params was reused instead of run again.
+     * queueWaitMs: from the sweep's launch until a slot took it; leaseWaitMs: waiting for GPUs held elsewhere.
+     */
+    public record Trial(
+            String trial,
+            int number,
+            Map<String, Object> params,
+            TrialStatus status,
+            String runId,
+            List<String> attempts,
+            Map<String, Double> metrics,
+            Long queueWaitMs,
+            Long leaseWaitMs,
+            String startedAt,
+            String endedAt,
+            Long durationMs,
+            List<String> gpus,
+            String failure,
+            Fault fault,
+            String reusedFrom) {
+    }
+
+    /** Whose fault a failed trial was: the project's (the script failed) or the infrastructure's (retried when allowed). */
+    public enum Fault {
+        PROJECT, INFRASTRUCTURE;
+
+        @JsonValue
+        public String json() {
+            return name().toLowerCase();
+        }
+    }
+
+    SweepRecord with(Status newStatus, String newFailure, String end, String newBest, List<Trial> newTrials) {
+        return new SweepRecord(schema, sweepId, newStatus, newFailure, project, git, image, command, baseParams, space, objective,
+                parallel, gpusPerTrial, gpuDevices, failurePolicy, retries, startedAt, end, newBest, newTrials);
+    }
+}

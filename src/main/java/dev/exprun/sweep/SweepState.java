@@ -1,0 +1,113 @@
+package dev.exprun.sweep;
+
+import dev.exprun.gate.MetricDirection;
+import dev.exprun.record.RecordJson;
+import dev.exprun.sweep.SweepRecord.Status;
+import dev.exprun.sweep.SweepRecord.Trial;
+import dev.exprun.sweep.SweepRecord.TrialStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The sweep's record while it runs, changed by many trial threads: every change is written to
+ * sweep.json at once (a killed build leaves what was done) and shown on the board.
+ */
+final class SweepState {
+    private final SweepDirectory dir;
+    private final Path last;
+    private final Consumer<SweepState> onChange;
+    private SweepRecord record;
+    private boolean final_;
+
+    SweepState(SweepRecord started, SweepDirectory dir, Path last, Consumer<SweepState> onChange) {
+        this.record = started;
+        this.dir = dir;
+        this.last = last;
+        this.onChange = onChange;
+        write();
+    }
+
+    synchronized SweepRecord record() {
+        return record;
+    }
+
+    synchronized Trial trial(int number) {
+        return record.trials().get(number - 1);
+    }
+
+    void update(int number, Trial trial) {
+        synchronized (this) {
+            if (final_) {
+                return; // the shutdown hook wrote the final form: later changes would contradict it
+            }
+            List<Trial> trials = new ArrayList<>(record.trials());
+            trials.set(number - 1, trial);
+            settle(record.status(), record.failure(), record.endedAt(), trials);
+            write();
+        }
+        onChange.accept(this);
+    }
+
+    /** The end: status and failure as the sweep ends. Once only; the shutdown hook and the build thread may both try. */
+    synchronized SweepRecord finish(Status status, String failure) {
+        if (final_) {
+            return record;
+        }
+        List<Trial> trials = record.trials().stream()
+                .map(t -> t.status() == TrialStatus.QUEUED ? cancelled(t, failure == null ? "not started" : failure) : t).toList();
+        settle(status, failure, Instant.now().toString(), trials);
+        write();
+        SweepCsv.write(dir.csv(), record);
+        final_ = true;
+        return record;
+    }
+
+    /** The record with these trials, and the best of them. */
+    private void settle(Status status, String failure, String end, List<Trial> trials) {
+        record = record.with(status, failure, end, null, trials);
+        record = record.with(status, failure, end, best().map(Trial::trial).orElse(null), trials);
+    }
+
+    private static Trial cancelled(Trial t, String why) {
+        return new Trial(t.trial(), t.number(), t.params(), TrialStatus.CANCELLED, t.runId(), t.attempts(), t.metrics(), t.queueWaitMs(),
+                t.leaseWaitMs(), t.startedAt(), t.endedAt(), t.durationMs(), t.gpus(), why, null, t.reusedFrom());
+    }
+
+    /** The best succeeded trial by the objective; ties go to the lowest trial number. */
+    synchronized Optional<Trial> best() {
+        SweepRecord.Objective objective = record.objective();
+        if (objective == null) {
+            return Optional.empty();
+        }
+        boolean higher = objective.direction().equals(direction(MetricDirection.HIGHER_IS_BETTER));
+        Comparator<Trial> byValue = Comparator.comparingDouble(t -> t.metrics().get(objective.metric()));
+        Comparator<Trial> order = (higher ? byValue.reversed() : byValue).thenComparingInt(Trial::number);
+        return record.trials().stream()
+                .filter(t -> t.status() == TrialStatus.SUCCEEDED && t.metrics() != null && t.metrics().get(objective.metric()) != null
+                        && !t.metrics().get(objective.metric()).isNaN())
+                .min(order);
+    }
+
+    static String direction(MetricDirection direction) {
+        return direction == MetricDirection.HIGHER_IS_BETTER ? "higher-is-better" : "lower-is-better";
+    }
+
+    private void write() {
+        RecordJson.writeAtomically(dir.record(), record);
+        try {
+            Files.createDirectories(last.getParent());
+            Path tmp = last.resolveSibling(last.getFileName() + ".tmp");
+            Files.copy(dir.record(), tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, last, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot write " + last, e);
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package dev.exprun.sweep;
+
+import dev.exprun.container.GpuRequest;
+import dev.exprun.core.ExpError;
+import dev.exprun.core.ExpException;
+import dev.exprun.core.ExpFailure;
+import dev.exprun.core.ExpLog;
+import dev.exprun.core.PrefixedLog;
+import dev.exprun.lease.GpuLease;
+import dev.exprun.lease.GpuLeases;
+import dev.exprun.record.RecordJson;
+import dev.exprun.record.RunId;
+import dev.exprun.record.RunRecord;
+import dev.exprun.record.RunRecord.SweepTrial;
+import dev.exprun.record.RunStatus;
+import dev.exprun.run.Params;
+import dev.exprun.run.PreparedBuild;
+import dev.exprun.run.RunConfiguration;
+import dev.exprun.run.RunDirectory;
+import dev.exprun.run.RunExecution;
+import dev.exprun.run.RunInterrupted;
+import dev.exprun.run.RunResult;
+import dev.exprun.run.RunSettings;
+import dev.exprun.sweep.SweepRecord.Trial;
+import dev.exprun.sweep.SweepRecord.TrialStatus;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One trial of a sweep, on the build prepared once: lease its GPUs, run it as a complete run (its own run
+ * id, directory, record, log and note), and re-run it only for an infrastructure fault (engine error, OOM
+ * kill, GPUs not seen), never for a script that exited non-zero. Each attempt is a run of its own.
+ */
+final class TrialRunner {
+    private final ExpLog log;
+    private final RunConfiguration config;
+    private final PreparedBuild build;
+    private final SweepSettings settings;
+    private final String sweepId;
+    private final SweepState state;
+    private final SweepStop stop;
+    private final GpuLeases leases;
+    private final List<GpuSlot> pool;
+    private final Duration gpuWait;
+    private final Instant launched;
+
+    TrialRunner(ExpLog log, RunConfiguration config, PreparedBuild build, SweepSettings settings, String sweepId, SweepState state,
+                SweepStop stop, GpuLeases leases, List<GpuSlot> pool, Duration gpuWait, Instant launched) {
+        this.log = log;
+        this.config = config;
+        this.build = build;
+        this.settings = settings;
+        this.sweepId = sweepId;
+        this.state = state;
+        this.stop = stop;
+        this.leases = leases;
+        this.pool = pool;
+        this.gpuWait = gpuWait;
+        this.launched = launched;
+    }
+
+    /** Runs trial number (1-based) with its params; the result when it succeeded, else null (the state says why). */
+    RunResult run(int number, Map<String, String> trialParams) {
+        Trial queued = state.trial(number);
+        long queueWait = Duration.between(launched, Instant.now()).toMillis();
+        List<String> attempts = new ArrayList<>();
+        ExpLog trialLog = new PrefixedLog(log, "[" + queued.trial() + "] ");
+        for (int attempt = 1; ; attempt++) {
+            if (stop.stopping()) {
+                state.update(number, ended(queued, TrialStatus.CANCELLED, null, attempts, queueWait, null, stop.reason(), null));
+                return null;
+            }
+            GpuLease lease;
+            try {
+                lease = lease(queued.trial());
+            } catch (InterruptedException e) {
+                state.update(number, ended(queued, TrialStatus.CANCELLED, null, attempts, queueWait, null, stop.reason(), null));
+                return null;
+            } catch (ExpException e) {
+                state.update(number, ended(queued, TrialStatus.FAILED, null, attempts, queueWait, null, e.getMessage(),
+                        SweepRecord.Fault.INFRASTRUCTURE));
+                failed(queued.trial());
+                return null;
+            }
+            try {
+                Attempt outcome = attempt(number, queued, trialParams, attempt, attempts, queueWait, lease, trialLog);
+                if (outcome.retry() && attempt <= settings.retries() && !stop.stopping()) {
+                    trialLog.warn("Attempt " + attempt + " failed on an infrastructure fault (" + firstLine(outcome.failure())
+                            + "); retrying (attempt " + (attempt + 1) + " of " + (settings.retries() + 1) + ")");
+                    continue;
+                }
+                if (outcome.retry()) {
+                    state.update(number, ended(queued, TrialStatus.FAILED, outcome.record(), attempts, queueWait, lease, outcome.failure(),
+                            SweepRecord.Fault.INFRASTRUCTURE));
+                }
+                return outcome.result();
+            } finally {
+                if (lease != null) {
+                    lease.close();
+                }
+            }
+        }
+    }
+
+    /** result: the run when it succeeded; retry: it failed for the infrastructure (the state is not yet final). */
+    private record Attempt(RunResult result, boolean retry, RunRecord record, String failure) {
+    }
+
+    private Attempt attempt(int number, Trial queued, Map<String, String> trialParams, int attempt, List<String> attempts, long queueWait,
+                            GpuLease lease, ExpLog trialLog) {
+        List<String> devices = lease == null ? List.of() : lease.devices().stream().map(this::deviceId).toList();
+        RunSettings trialSettings = settings.run().forTrial(params(trialParams),
+                GpuRequest.devices(devices), settings.limits());
+        Instant start = Instant.now();
+        String runId = RunId.next(start);
+        RunDirectory dir = createRunDirectory(runId);
+        attempts.add(runId);
+        state.update(number, new Trial(queued.trial(), number, queued.params(), TrialStatus.RUNNING, runId, List.copyOf(attempts), null,
+                queueWait, lease == null ? null : lease.waited().toMillis(), start.toString(), null, null, labels(lease), null, null, null));
+        try {
+            RunResult result = new RunExecution(trialLog, config, build).run(trialSettings, runId, start, dir,
+                    new SweepTrial(sweepId, queued.trial(), attempt),
+                    (stderr, line) -> log.info("[" + queued.trial() + "] " + (stderr ? "[err] " : "") + line),
+                    control -> stop.running(number, control));
+            state.update(number, ended(queued, TrialStatus.SUCCEEDED, result.record(), attempts, queueWait, lease, null, null));
+            return new Attempt(result, false, result.record(), null);
+        } catch (RunInterrupted e) {
+            state.update(number, ended(queued, TrialStatus.INTERRUPTED, read(dir), attempts, queueWait, lease, e.getMessage(), null));
+            return new Attempt(null, false, null, e.getMessage());
+        } catch (ExpFailure e) {
+            RunRecord record = read(dir);
+            TrialStatus status = record != null && record.status() == RunStatus.TIMED_OUT ? TrialStatus.TIMED_OUT : TrialStatus.FAILED;
+            state.update(number, ended(queued, status, record, attempts, queueWait, lease, e.getMessage(), SweepRecord.Fault.PROJECT));
+            failed(queued.trial());
+            return new Attempt(null, false, record, e.getMessage());
+        } catch (RuntimeException e) { // ExpError: the infrastructure (engine, OOM kill, GPUs not seen)
+            RunRecord record = read(dir);
+            boolean last = attempt > settings.retries() || stop.stopping();
+            if (last) {
+                failed(queued.trial());
+            }
+            return new Attempt(null, true, record, String.valueOf(e.getMessage()));
+        } finally {
+            stop.ended(number);
+        }
+    }
+
+    private GpuLease lease(String trial) throws InterruptedException {
+        if (settings.gpusPerTrial() == 0) {
+            return null;
+        }
+        List<String> keys = pool.stream().map(GpuSlot::leaseKey).toList();
+        return stop.whileWaiting(() -> leases.acquire(keys, settings.gpusPerTrial(), gpuWait, "trial " + trial + " of sweep " + sweepId));
+    }
+
+    private void failed(String trial) {
+        if (settings.failurePolicy() == FailurePolicy.FAIL_FAST) {
+            stop.stopAll("trial " + trial + " failed and failurePolicy=fail-fast");
+        }
+    }
+
+    /** The POM's params, overridden by the trial's, then by -Dexp.param (which a sweep refuses for swept names). */
+    private Map<String, Object> params(Map<String, String> trialParams) {
+        Map<String, String> base = new TreeMap<>(config.params());
+        base.putAll(trialParams);
+        return Params.merge(base, config.paramOverrides());
+    }
+
+    private String deviceId(String leaseKey) {
+        return pool.stream().filter(s -> s.leaseKey().equals(leaseKey)).findFirst().orElseThrow().deviceId();
+    }
+
+    private List<String> labels(GpuLease lease) {
+        return lease == null ? List.of() : lease.devices().stream()
+                .map(k -> pool.stream().filter(s -> s.leaseKey().equals(k)).findFirst().orElseThrow().label()).toList();
+    }
+
+    private Trial ended(Trial queued, TrialStatus status, RunRecord record, List<String> attempts, long queueWait, GpuLease lease,
+                        String failure, SweepRecord.Fault fault) {
+        return new Trial(queued.trial(), queued.number(), queued.params(), status,
+                attempts.isEmpty() ? null : attempts.get(attempts.size() - 1), List.copyOf(attempts),
+                record == null ? null : record.metrics(), queueWait, lease == null ? null : lease.waited().toMillis(),
+                record == null ? null : record.startedAt(), record == null ? null : record.endedAt(),
+                record == null ? null : record.durationMs(), labels(lease), failure == null ? null : firstLine(failure), fault, null);
+    }
+
+    private RunDirectory createRunDirectory(String runId) {
+        try {
+            return RunDirectory.create(config.buildDir(), runId);
+        } catch (IOException e) {
+            throw new ExpError("Cannot create the run directory under " + config.buildDir() + ": " + e.getMessage(),
+                    "check that the build directory is writable", e);
+        }
+    }
+
+    private static RunRecord read(RunDirectory dir) {
+        if (!Files.isRegularFile(dir.record())) {
+            return null;
+        }
+        try {
+            return RecordJson.read(dir.record(), RunRecord.class);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    static String firstLine(String message) {
+        if (message == null) {
+            return null;
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+}
