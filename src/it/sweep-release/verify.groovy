@@ -49,7 +49,8 @@ assert block.artifacts.find { it.coordinates == "it.exprun:sweep-release:json:ex
 // What the user read: prefixed trial lines, the table with the best marked, the gate and the tag.
 assert lines.contains("[INFO] [t02] trial t02 training for val_acc=0.97")
 assert lines.contains("[INFO] Sweep ${sweep.sweepId} by val_acc (higher is better):".toString())
-assert lines.any { it ==~ /\[INFO\]   \*  t02    succeeded  0\.97 .*/ }
+assert lines.contains("[INFO]      trial  status     val_acc  param val_acc  gpus  run")
+assert lines.any { it ==~ /\[INFO\]   \*  t02    succeeded  0\.97     0\.97           -     .*/ }
 assert lines.contains("[INFO] Sweep ${sweep.sweepId} succeeded; best trial t02 (record ${new File(basedir, "target/exp/runs/${best.runId}/run.json").canonicalPath})".toString())
 assert lines.contains("[INFO] Tagged ${head} as v1.0-best (annotated, run ${best.runId})".toString())
 return true

@@ -36,10 +36,6 @@ public final class RunControl implements AutoCloseable {
         }
     }
 
-    public synchronized boolean stopRequested() {
-        return stopReason != null;
-    }
-
     /** Why the run was stopped early; null when it was not. */
     public synchronized String stopReason() {
         return stopReason;

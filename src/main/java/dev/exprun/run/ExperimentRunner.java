@@ -2,6 +2,7 @@ package dev.exprun.run;
 
 import dev.exprun.core.ExpError;
 import dev.exprun.core.ExpLog;
+import dev.exprun.core.FileTrees;
 import dev.exprun.lease.GpuLease;
 import dev.exprun.record.RunId;
 import java.io.IOException;
@@ -27,7 +28,7 @@ public final class ExperimentRunner {
         RunDirectory dir = createRunDirectory(config.buildDir(), runId);
         PhaseTimes times = new PhaseTimes();
         try (PreparedBuild build = new BuildPreparation(log).prepare(config, settings, dir.patch(), dir.root(), settings.gpus(), times);
-             GpuLease lease = Leasing.forRun(config, build, settings.gpus(), "run " + runId, log)) {
+             GpuLease lease = leaseOrDiscard(config, build, settings, runId, dir)) {
             // Leftovers of killed builds are not in this run's way: sweep them (and finish their records) while it runs.
             CompletableFuture<Void> leftovers = build.sweepLeftovers(config, settings.recordInGit(), runId, log);
             try {
@@ -38,6 +39,16 @@ public final class ExperimentRunner {
             }
         } finally {
             log.debug("Run " + runId + " phases: " + times.summary());
+        }
+    }
+
+    /** The GPUs the run names, leased; nothing ran when they cannot be had, so the run directory goes. */
+    private GpuLease leaseOrDiscard(RunConfiguration config, PreparedBuild build, RunSettings settings, String runId, RunDirectory dir) {
+        try {
+            return Leasing.forRun(config, build, settings.gpus(), "run " + runId, log);
+        } catch (RuntimeException e) {
+            FileTrees.deleteQuietly(dir.root());
+            throw e;
         }
     }
 

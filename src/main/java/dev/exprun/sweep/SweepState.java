@@ -24,7 +24,7 @@ final class SweepState {
     private final Path last;
     private final Consumer<SweepState> onChange;
     private SweepRecord record;
-    private boolean final_;
+    private boolean ended;
 
     SweepState(SweepRecord started, SweepDirectory dir, Path last, Consumer<SweepState> onChange) {
         this.record = started;
@@ -44,7 +44,7 @@ final class SweepState {
 
     void update(int number, Trial trial) {
         synchronized (this) {
-            if (final_) {
+            if (ended) {
                 return; // the shutdown hook wrote the final form: later changes would contradict it
             }
             List<Trial> trials = new ArrayList<>(record.trials());
@@ -57,7 +57,7 @@ final class SweepState {
 
     /** The end: status and failure as the sweep ends. Once only; the shutdown hook and the build thread may both try. */
     synchronized SweepRecord finish(Status status, String failure) {
-        if (final_) {
+        if (ended) {
             return record;
         }
         List<Trial> trials = record.trials().stream()
@@ -65,7 +65,7 @@ final class SweepState {
         settle(status, failure, Instant.now().toString(), trials);
         write();
         SweepCsv.write(dir.csv(), record);
-        final_ = true;
+        ended = true;
         return record;
     }
 

@@ -24,7 +24,8 @@ final class SweepTable {
         if (objective != null) {
             header.add(objective.metric());
         }
-        header.addAll(params);
+        // a param named like the objective metric (a stand-in script's val_acc) gets its kind said
+        params.forEach(p -> header.add(objective != null && p.equals(objective.metric()) ? "param " + p : p));
         header.addAll(List.of("gpus", "run"));
         rows.add(header);
         for (Trial t : sorted(record)) {

@@ -129,4 +129,20 @@ class RunHistoryTest {
         assertThrows(ExpError.class, () -> HistoryFormat.render(List.of(e), List.of(), "yaml"));
         assertThrows(ExpError.class, () -> RunHistory.since("last tuesday"));
     }
+
+    @Test
+    void oneSweepsTrialsOnly() throws Exception {
+        Path repo = Projects.gitRepo(tmp.resolve("repo"), Map.of("train.py", "print(1)\n"));
+        String c1 = Projects.head(repo);
+        record(repo, note("r1", "2026-11-01T10:00:00Z", c1, 0.90));
+        for (int t = 1; t <= 3; t++) {
+            RunNote n = note("s" + t, "2026-11-02T10:00:0" + t + "Z", c1, 0.9 + t / 100.0);
+            record(repo, new RunNote(n.schema(), n.runId(), n.status(), n.startedAt(), n.project(), n.commit(), n.branch(), n.describe(),
+                    n.dirty(), n.patchSha256(), n.image(), n.imageDigest(), n.command(), n.params(), n.metrics(), n.artifacts(), n.engine(),
+                    n.gpus(), null, null, null, null, t == 3 ? "sweep-other" : "sweep-a", "t0" + t));
+        }
+        HistoryOptions sweep = new HistoryOptions(false, null, false, null, null, List.of("val_acc"), "table", "sweep-a");
+        assertEquals(List.of("s2", "s1"), history(repo, sweep, new CapturingLog()).stream().map(HistoryEntry::runId).toList());
+        assertEquals(4, history(repo, options(false, null, null), new CapturingLog()).size(), "without it, every run");
+    }
 }

@@ -2,6 +2,7 @@ package dev.exprun.sweep;
 
 import dev.exprun.core.ExpLog;
 import dev.exprun.testing.Projects;
+import dev.exprun.testing.StdoutLog;
 import java.nio.file.Path;
 
 /**
@@ -10,23 +11,7 @@ import java.nio.file.Path;
  */
 public final class SweepHarness {
     public static void main(String[] args) {
-        ExpLog log = new ExpLog() {
-            @Override
-            public void info(String message) {
-                System.out.println(message);
-                System.out.flush();
-            }
-
-            @Override
-            public void warn(String message) {
-                System.out.println("WARN " + message);
-                System.out.flush();
-            }
-
-            @Override
-            public void debug(String message) {
-            }
-        };
+        ExpLog log = new StdoutLog();
         Projects.Config run = Projects.config(Path.of(args[0]), args[1], "sh", "-c", SweepEngineTest.NAPPING);
         run.env.put("NAP", args[2]);
         Sweeps sweep = new Sweeps();
