@@ -1,5 +1,6 @@
 package dev.exprun.maven;
 
+import dev.exprun.core.ExpFailure;
 import dev.exprun.core.ExpLog;
 import dev.exprun.gate.Gate;
 import dev.exprun.gate.GateSettings;
@@ -16,6 +17,8 @@ import org.apache.maven.project.MavenProject;
 abstract class AbstractRunGoalMojo extends AbstractExpMojo {
     /** The project context key under which exp:run leaves the path of its record for later goals. */
     static final String RECORD_CONTEXT_KEY = "dev.exprun.record";
+    /** What exp:sweep leaves under that key when it has no objective, and so no best trial to judge. */
+    static final String NO_BEST_TRIAL = "exp:sweep without an objective";
     /** Where exp:verify leaves the gates it resolved, so exp:tag judges by the same baseline without reading the tags again. */
     static final String GATES_CONTEXT_KEY = "dev.exprun.gates";
 
@@ -69,6 +72,11 @@ abstract class AbstractRunGoalMojo extends AbstractExpMojo {
     /** The record exp:run wrote in this build, else target/exp/last-run.json. */
     protected Path recordPath() {
         Object fromThisBuild = project.getContextValue(RECORD_CONTEXT_KEY);
+        if (NO_BEST_TRIAL.equals(fromThisBuild)) {
+            // Judging whichever trial ended last would gate and tag a model nobody chose.
+            throw new ExpFailure("exp:sweep ran in this build without an objective, so there is no best trial to judge or tag.",
+                    "set <objective> (-Dexp.objective=val_acc) in the sweep's configuration");
+        }
         return fromThisBuild != null ? Path.of(fromThisBuild.toString())
                 : RunDirectory.lastRun(new File(project.getBuild().getDirectory()).toPath());
     }

@@ -116,6 +116,7 @@ public class SweepMojo extends AbstractTrainingMojo {
             log.info("Sweep " + result.record().sweepId() + " succeeded; best trial " + result.record().best() + " (record "
                     + result.bestRunRecord() + ")");
         } else {
+            project.setContextValue(AbstractRunGoalMojo.RECORD_CONTEXT_KEY, AbstractRunGoalMojo.NO_BEST_TRIAL);
             log.info("Sweep " + result.record().sweepId() + " succeeded; no objective, so no best trial for exp:verify and exp:tag");
         }
     }

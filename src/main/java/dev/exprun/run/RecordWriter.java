@@ -33,7 +33,9 @@ final class RecordWriter {
     RecordWriter(RunRecord started, RunDirectory dir, Path buildDir) {
         this.record = started;
         this.dir = dir;
-        this.lastRun = started.reproduces() == null ? RunDirectory.lastRun(buildDir) : RunDirectory.lastReproduction(buildDir);
+        // A sweep's trial leaves last-run.json to its sweep, which names the best trial there when the sweep ends.
+        this.lastRun = started.sweep() != null ? null
+                : started.reproduces() == null ? RunDirectory.lastRun(buildDir) : RunDirectory.lastReproduction(buildDir);
     }
 
     synchronized RunRecord current() {
@@ -72,6 +74,10 @@ final class RecordWriter {
         long millis = Duration.between(Instant.parse(record.startedAt()), end).toMillis();
         record = record.ended(status, exitCode, failure, end.toString(), millis);
         RecordJson.writeAtomically(dir.record(), record);
+        if (lastRun == null) {
+            finished = true;
+            return record;
+        }
         synchronized (LATEST) {
             try {
                 Files.createDirectories(lastRun.getParent());

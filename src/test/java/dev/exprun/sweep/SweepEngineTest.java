@@ -130,6 +130,7 @@ class SweepEngineTest {
         assertEquals(2 + 6 * 2, result.attachments().size(), "the sweep's json and csv; each trial's record and log (no metrics)");
         assertTrue(result.attachments().stream().anyMatch(a -> a.classifier().equals("exp-run-t06")));
         assertNull(result.bestRunRecord(), "no objective, no best");
+        assertTrue(Files.notExists(RunDirectory.lastRun(repo.resolve("target"))), "without a best trial, last-run.json names none");
         try (Repository r = new FileRepositoryBuilder().findGitDir(repo.toFile()).build()) {
             List<RunNote> notes = new RunNotes(r).readAll().get(runs.get(0).git().commit());
             assertEquals(6, notes.stream().filter(n -> record.sweepId().equals(n.sweep())).count());
@@ -173,7 +174,29 @@ class SweepEngineTest {
     }
 
     @Test
-    void ignoreSucceedsWithOneGoodTrialAndPicksTheBest() {
+    void failFastStopsTheRunningTrials() {
+        // t01 fails once t02 is surely running (t02 marks the shared, writable workspace); t02 is stopped, t03 never starts.
+        Sweeps sweep = new Sweeps();
+        sweep.line = "x=1,2,3";
+        sweep.parallel = "2";
+        sweep.failurePolicy = "fail-fast";
+        Projects.Config run = run("sh", "-c", "case \"$EXP_TRIAL\" in t01) until [ -e /workspace/t02-started ]; do sleep 0.1; done; "
+                + "echo giving up; exit 3 ;; *) touch /workspace/$EXP_TRIAL-started; exec sleep 120 ;; esac");
+        run.workspaceMount = "rw";
+        ExpFailure failure = assertThrows(ExpFailure.class, () -> new SweepRunner(new CapturingLog()).run(sweep.of(run.build())));
+        assertTrue(failure.getMessage().contains("1 of 3 trial(s) failed: t01"), failure.getMessage());
+        SweepRecord record = RecordJson.read(SweepDirectory.last(repo.resolve("target")), SweepRecord.class);
+        assertEquals(List.of(TrialStatus.FAILED, TrialStatus.INTERRUPTED, TrialStatus.CANCELLED),
+                record.trials().stream().map(Trial::status).toList());
+        RunRecord stopped = RecordJson.read(RunDirectory.of(repo.resolve("target"), record.trials().get(1).runId()).record(), RunRecord.class);
+        assertEquals(RunStatus.INTERRUPTED, stopped.status());
+        assertEquals("trial t01 failed and failurePolicy=fail-fast; the container was stopped and removed.", stopped.failure());
+        assertEquals(SweepRecord.Status.FAILED, record.status());
+    }
+
+    @Test
+    void ignoreSucceedsWithOneGoodTrialAndPicksTheBest() throws Exception {
+        Files.writeString(repo.resolve("notes.txt"), "not committed\n"); // each trial records and attaches the one patch
         Sweeps sweep = new Sweeps();
         sweep.trials = List.of("x=0.5;fail=0", "x=0.2;fail=0", "x=0.1;fail=1");
         sweep.parallel = "3";
@@ -191,7 +214,12 @@ class SweepEngineTest {
         assertTrue(log.lines().get(header + 2).matches("INFO +\\* +t02 +succeeded +0\\.2 .*"), log.lines().get(header + 2));
         assertTrue(log.lines().get(header + 3).matches("INFO +t01 +succeeded +0\\.5 .*"), log.lines().get(header + 3));
         assertTrue(log.lines().get(header + 4).matches("INFO +t03 +failed .*"), log.lines().get(header + 4));
-        assertEquals(2 + 2 * 3, result.attachments().size(), "the sweep's json and csv; the two succeeded trials' record, metrics and log");
+        assertEquals(2 + 2 * 4, result.attachments().size(), "the sweep's json and csv; the two succeeded trials' record, metrics, log and patch");
+        Path t01 = RunDirectory.of(repo.resolve("target"), result.record().trials().get(0).runId()).patch();
+        Path t02 = RunDirectory.of(repo.resolve("target"), result.record().trials().get(1).runId()).patch();
+        assertEquals(Files.readString(SweepDirectory.of(repo.resolve("target"), result.record().sweepId()).patch()), Files.readString(t01));
+        assertEquals(Files.readString(t01), Files.readString(t02));
+        assertTrue(result.record().git().dirty());
     }
 
     @Test
