@@ -22,7 +22,6 @@ final class SweepBoard implements AutoCloseable {
     private final ExpLog log;
     private final ScheduledExecutorService ticker;
     private long lastLineNanos;
-    private String lastLine;
 
     SweepBoard(ExpLog log) {
         this.log = log;
@@ -53,12 +52,7 @@ final class SweepBoard implements AutoCloseable {
 
     private void print(String line) {
         lastLineNanos = System.nanoTime();
-        lastLine = line;
         log.info(line);
-    }
-
-    synchronized String lastLine() {
-        return lastLine;
     }
 
     static String line(SweepRecord record) {

@@ -7,7 +7,6 @@ import dev.exprun.core.ExpException;
 import dev.exprun.core.ExpFailure;
 import dev.exprun.core.ExpLog;
 import dev.exprun.lease.GpuLeases;
-import dev.exprun.record.RecordJson;
 import dev.exprun.record.RunId;
 import dev.exprun.record.RunRecord.ProjectInfo;
 import dev.exprun.run.Attachment;
@@ -311,9 +310,5 @@ public final class SweepRunner {
             }
             return list;
         }
-    }
-
-    static String json(Object value) {
-        return RecordJson.compact(value);
     }
 }
