@@ -14,6 +14,7 @@ import dev.exprun.core.ExpLog;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,40 +43,72 @@ public final class ContainerRunner {
     /** timeout null = no limit. The raw log is written to rawLog, lines go to sink. */
     public ContainerOutcome run(ContainerSpec spec, Path rawLog, LogLineSink sink, Duration timeout, ShutdownGuard guard) {
         DockerClient client = engine.client();
+        Steps steps = new Steps();
         String id = create(spec);
+        steps.done("create");
         guard.containerCreated(id);
         try {
-            return runCreated(id, spec, rawLog, sink, timeout, guard);
+            return runCreated(id, spec, rawLog, sink, timeout, guard, steps);
         } finally {
             removeQuietly(client, id);
+            steps.done("remove");
+            log.debug("Container " + spec.name() + ": " + steps);
+        }
+    }
+
+    /** How long each step of a container took, for the debug log: where a run's seconds beyond its script go. */
+    private static final class Steps {
+        private final StringBuilder done = new StringBuilder();
+        private long last = System.nanoTime();
+
+        void done(String step) {
+            long now = System.nanoTime();
+            done.append(done.length() == 0 ? "" : ", ").append(step).append(' ').append((now - last) / 1_000_000).append(" ms");
+            last = now;
+        }
+
+        @Override
+        public String toString() {
+            return done.toString();
         }
     }
 
     private ContainerOutcome runCreated(String id, ContainerSpec spec, Path rawLog, LogLineSink sink, Duration timeout,
-                                        ShutdownGuard guard) {
+                                        ShutdownGuard guard, Steps steps) {
         LogPump pump = new LogPump(rawLog, sink, TAIL_LINES);
         try {
             if (guard.interrupted()) {
-                return new ContainerOutcome(id, null, false, true, false, List.of(), List.of());
+                return new ContainerOutcome(id, null, false, true, false, List.of(), List.of(), null, null);
             }
             attach(id, pump);
+            steps.done("attach");
             try {
                 engine.client().startContainerCmd(id).exec();
             } catch (DockerException e) {
+                if (guard.interrupted()) {
+                    // Stopped while it was being created or attached: an interrupted run, not a failed start.
+                    return new ContainerOutcome(id, null, false, true, false, List.of(), List.of(), null, null);
+                }
                 throw gpuRefusal(spec, e).orElseGet(() -> new ExpError("The engine could not start the container for image "
                         + spec.imageId() + ": " + EngineConnection.rootMessage(e), "check the command, user and mounts in the plugin configuration", e));
             }
             if (guard.interrupted()) {
                 stopQuietly(engine.client(), id, STOP_GRACE_SECONDS); // stopped between create and start
             }
+            steps.done("start");
+            Instant started = Instant.now();
             WaitResult wait = waitFor(id, timeout);
+            Instant ended = Instant.now();
+            steps.done("wait");
             drain(pump);
+            steps.done("drain");
             // (not known yet: read the tail until it stops moving, which holds for every engine)
             boolean docker = engine.infoIfKnown().map(i -> EngineIdentity.DOCKER.equals(i.name())).orElse(false);
             new LogReconciler(engine.client(), log, docker).reconcile(id, rawLog, pump);
             pump.finish();
+            steps.done("log check");
             return new ContainerOutcome(id, wait.exitCode, wait.timedOut, guard.interrupted(), oomKilled(id, wait.exitCode),
-                    pump.tail(), pump.errorTail());
+                    pump.tail(), pump.errorTail(), started, ended);
         } finally {
             pump.seal();
             pump.finish();

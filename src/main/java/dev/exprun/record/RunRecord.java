@@ -137,13 +137,15 @@ public record RunRecord(
             String timeout,
             String gpuRequest,
             Long nanoCpus,
-            Long memoryBytes) {
+            Long memoryBytes,
+            String startedAt,
+            String endedAt) {
 
         public ContainerInfo(String name, String id, List<String> command, String user, String workingDir, String workspace,
                              String workspaceMount, String gpusRequested, GpusSeen gpusSeen, long shmSizeBytes, String network,
                              List<String> env, String timeout, String gpuRequest) {
             this(name, id, command, user, workingDir, workspace, workspaceMount, gpusRequested, gpusSeen, shmSizeBytes, network,
-                    env, timeout, gpuRequest, null, null);
+                    env, timeout, gpuRequest, null, null, null, null);
         }
 
         public ContainerInfo(String name, String id, List<String> command, String user, String workingDir, String workspace,
@@ -153,9 +155,10 @@ public record RunRecord(
                     env, timeout, null);
         }
 
-        public ContainerInfo withIdAndGpus(String newId, GpusSeen seen) {
+        /** The container once it has ended: its id, what the GPU check saw, and when it ran (from start to end). */
+        public ContainerInfo ended(String newId, GpusSeen seen, String started, String end) {
             return new ContainerInfo(name, newId, command, user, workingDir, workspace, workspaceMount, gpusRequested,
-                    seen, shmSizeBytes, network, env, timeout, gpuRequest, nanoCpus, memoryBytes);
+                    seen, shmSizeBytes, network, env, timeout, gpuRequest, nanoCpus, memoryBytes, started, end);
         }
     }
 

@@ -33,7 +33,7 @@ public final class ExperimentRunner {
             CompletableFuture<Void> leftovers = build.sweepLeftovers(config, settings.recordInGit(), runId, log);
             try {
                 return new RunExecution(log, config, build).run(settings, runId, start, dir, null,
-                        (stderr, line) -> log.info((stderr ? "[err] " : "[out] ") + line), control -> { });
+                        (stderr, line) -> log.info((stderr ? "[err] " : "[out] ") + line), RunListener.NONE);
             } finally {
                 PreparedBuild.finishLeftovers(leftovers, log);
             }

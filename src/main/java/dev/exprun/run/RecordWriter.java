@@ -46,8 +46,9 @@ final class RecordWriter {
         return record.runId();
     }
 
-    synchronized void containerEnded(String containerId, GpusSeen gpus) {
-        record = record.withContainer(record.container().withIdAndGpus(containerId, gpus));
+    synchronized void containerEnded(String containerId, GpusSeen gpus, Instant started, Instant ended) {
+        record = record.withContainer(record.container().ended(containerId, gpus, started == null ? null : started.toString(),
+                ended == null ? null : ended.toString()));
     }
 
     synchronized void engine(EngineInfo engine) {

@@ -33,7 +33,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * What each run does, on a build prepared once ({@link PreparedBuild}): write the starting record, execute
@@ -57,16 +56,16 @@ public final class RunExecution {
 
     /**
      * Runs once in dir (created, empty). trial: the sweep trial it is, or null; sink: the container's lines;
-     * controls: gets the run's control as soon as it exists, for stopping it from another thread.
+     * listener: hears of the run's control and of its container's end.
      */
     public RunResult run(RunSettings settings, String runId, Instant start, RunDirectory dir, SweepTrial trial, LogLineSink sink,
-                  Consumer<RunControl> controls) {
+                         RunListener listener) {
         GitProvenance git = build.git();
         if (git.present() && git.dirty() && !build.patch().equals(dir.patch())) {
             copyPatch(dir);
         }
         RunRecord started = build.times().time("record", () -> startRecord(settings, runId, start, git, build.image(), trial, dir));
-        return execute(settings, started, dir, sink, controls);
+        return execute(settings, started, dir, sink, listener);
     }
 
     private void copyPatch(RunDirectory dir) {
@@ -102,7 +101,7 @@ public final class RunExecution {
                 settings.workspaceReadOnly() ? "ro" : "rw", settings.gpus().text(), null, settings.shmSizeBytes(),
                 settings.network(), envNames(settings.env()), ConfigValues.format(settings.timeout()),
                 build.gpuMode() == null || !settings.gpus().requested() ? null : build.gpuMode().json(),
-                settings.limits().nanoCpus(), settings.limits().memoryBytes());
+                settings.limits().nanoCpus(), settings.limits().memoryBytes(), null, null);
         ImageInfo imageInfo = new ImageInfo(image.reference().toString(), image.digest(), image.digestSource(),
                 image.imageId(), image.reference().pinned());
         RunRecord record = new RunRecord(RunRecord.SCHEMA, runId, RunStatus.RUNNING, null, null, config.project(), git,
@@ -118,19 +117,22 @@ public final class RunExecution {
         return env.keySet().stream().sorted().toList();
     }
 
-    private RunResult execute(RunSettings settings, RunRecord started, RunDirectory dir, LogLineSink sink,
-                              Consumer<RunControl> controls) {
+    private RunResult execute(RunSettings settings, RunRecord started, RunDirectory dir, LogLineSink sink, RunListener listener) {
         RecordWriter writer = new RecordWriter(started, dir, config.buildDir());
         PhaseTimes times = build.times();
         RunResult result = null;
         // On Ctrl-C the executor stops the container, then waits (until close) for the record and the note.
         try (RunControl control = new RunControl(() -> writer.finishInterrupted(log))) {
-            controls.accept(control);
+            listener.controlled(control);
             try (ProgressFollower progress = new ProgressFollower(dir.metricsSeries(), log, PROGRESS_INTERVAL_MILLIS)) {
                 ContainerSpec spec = containerSpec(settings, build.image(), started, dir);
                 log.info("Run " + started.runId() + ": " + String.join(" ", settings.command()));
-                ContainerOutcome outcome = times.time("container",
-                        () -> build.executor().execute(spec, dir.log(), sink, settings.timeout(), control));
+                ContainerOutcome outcome;
+                try {
+                    outcome = times.time("container", () -> build.executor().execute(spec, dir.log(), sink, settings.timeout(), control));
+                } finally {
+                    listener.containerGone();
+                }
                 times.time("engine-info", () -> {
                     recordEngine(writer);
                     return null;
@@ -179,7 +181,7 @@ public final class RunExecution {
     private RunResult conclude(RunSettings settings, ContainerOutcome outcome, RunControl control, RecordWriter writer,
                                RunDirectory dir) {
         GpuCheck.Result gpuCheck = settings.gpus().requested() ? readGpuCheck(dir) : null;
-        writer.containerEnded(outcome.containerId(), gpuCheck == null ? null : gpuCheck.seen());
+        writer.containerEnded(outcome.containerId(), gpuCheck == null ? null : gpuCheck.seen(), outcome.startedAt(), outcome.endedAt());
         writer.runtime(RuntimeReports.read(dir.out(), log));
         if (outcome.interrupted()) {
             String why = control.stopReason() != null ? control.stopReason() : "The build was interrupted";

@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -187,13 +188,16 @@ public final class SweepRunner {
         private void launch(List<Map<String, String>> trials, SweepState state, SweepStop stop) {
             GpuLeases leases = settings.gpusPerTrial() == 0 ? null : Leasing.leases(config, build, log);
             TrialRunner runner = new TrialRunner(log, config, build, settings, sweepId, state, stop, leases, pool,
-                    ConfigValues.gpuWait(config.gpuWait()), Instant.now());
+                    ConfigValues.gpuWait(config.gpuWait()), parallel);
             AtomicInteger threads = new AtomicInteger();
-            ExecutorService slots = Executors.newFixedThreadPool(parallel, r -> {
+            // The launcher takes the slots in trial order; a trial gives its slot back when its container is gone,
+            // and writes its record and note while the next one runs: so more threads than slots, never more than trials.
+            ExecutorService workers = Executors.newCachedThreadPool(r -> {
                 Thread t = new Thread(r, "exprun-trial-" + threads.incrementAndGet());
                 t.setDaemon(true); // a killed build must not wait for trial threads; the shutdown hooks finish their records
                 return t;
             });
+            Instant launched = Instant.now();
             try {
                 List<Future<?>> running = new ArrayList<>();
                 for (int i = 0; i < trials.size(); i++) {
@@ -201,8 +205,15 @@ public final class SweepRunner {
                     if (state.trial(number).status() != TrialStatus.QUEUED) {
                         continue; // reused on resume
                     }
+                    try {
+                        runner.acquireSlot();
+                    } catch (InterruptedException stopped) {
+                        cancelQueued(state, stop.reason());
+                        break;
+                    }
+                    long queueWait = Duration.between(launched, Instant.now()).toMillis();
                     Map<String, String> params = trials.get(i);
-                    running.add(slots.submit(() -> runTrial(runner, state, number, params)));
+                    running.add(workers.submit(() -> runTrial(runner, state, number, params, queueWait)));
                 }
                 for (Future<?> f : running) {
                     try {
@@ -215,13 +226,23 @@ public final class SweepRunner {
                 Thread.currentThread().interrupt();
                 stop.stopAll("the build was interrupted");
             } finally {
-                slots.shutdown();
+                workers.shutdown();
             }
         }
 
-        private void runTrial(TrialRunner runner, SweepState state, int number, Map<String, String> params) {
+        /** The trials the launcher never started, once the sweep stops. */
+        private void cancelQueued(SweepState state, String why) {
+            for (Trial t : state.record().trials()) {
+                if (t.status() == TrialStatus.QUEUED) {
+                    state.update(t.number(), new Trial(t.trial(), t.number(), t.params(), TrialStatus.CANCELLED, null, List.of(), null,
+                            null, null, null, null, null, List.of(), why, null, null));
+                }
+            }
+        }
+
+        private void runTrial(TrialRunner runner, SweepState state, int number, Map<String, String> params, long queueWait) {
             try {
-                RunResult result = runner.run(number, params);
+                RunResult result = runner.run(number, params, queueWait);
                 if (result != null) {
                     results.put(number, result);
                 }

@@ -6,6 +6,7 @@ import dev.exprun.core.ExpException;
 import dev.exprun.core.ExpFailure;
 import dev.exprun.core.ExpLog;
 import dev.exprun.core.PrefixedLog;
+import dev.exprun.executor.RunControl;
 import dev.exprun.lease.GpuLease;
 import dev.exprun.lease.GpuLeases;
 import dev.exprun.record.RecordJson;
@@ -19,6 +20,7 @@ import dev.exprun.run.RunConfiguration;
 import dev.exprun.run.RunDirectory;
 import dev.exprun.run.RunExecution;
 import dev.exprun.run.RunInterrupted;
+import dev.exprun.run.RunListener;
 import dev.exprun.run.RunResult;
 import dev.exprun.run.RunSettings;
 import dev.exprun.sweep.SweepRecord.Trial;
@@ -31,6 +33,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One trial of a sweep, on the build prepared once: lease its GPUs, run it as a complete run (its own run
@@ -48,10 +52,10 @@ final class TrialRunner {
     private final GpuLeases leases;
     private final List<GpuSlot> pool;
     private final Duration gpuWait;
-    private final Instant launched;
+    private final Semaphore slots;
 
     TrialRunner(ExpLog log, RunConfiguration config, PreparedBuild build, SweepSettings settings, String sweepId, SweepState state,
-                SweepStop stop, GpuLeases leases, List<GpuSlot> pool, Duration gpuWait, Instant launched) {
+                SweepStop stop, GpuLeases leases, List<GpuSlot> pool, Duration gpuWait, int parallel) {
         this.log = log;
         this.config = config;
         this.build = build;
@@ -62,48 +66,108 @@ final class TrialRunner {
         this.leases = leases;
         this.pool = pool;
         this.gpuWait = gpuWait;
-        this.launched = launched;
+        this.slots = new Semaphore(parallel, true); // fair: trials start in their order
     }
 
-    /** Runs trial number (1-based) with its params; the result when it succeeded, else null (the state says why). */
-    RunResult run(int number, Map<String, String> trialParams) {
+    /** Waits for one of the parallel slots; interrupted when the sweep stops. */
+    void acquireSlot() throws InterruptedException {
+        stop.whileWaiting(() -> {
+            slots.acquire();
+            return null;
+        });
+    }
+
+    /**
+     * Runs trial number (1-based) with its params, on a slot the launcher took for it (in trial order); the
+     * result when it succeeded, else null (the state says why). A retry waits for a slot again.
+     */
+    RunResult run(int number, Map<String, String> trialParams, long queueWait) {
         Trial queued = state.trial(number);
-        long queueWait = Duration.between(launched, Instant.now()).toMillis();
         List<String> attempts = new ArrayList<>();
         ExpLog trialLog = new PrefixedLog(log, "[" + queued.trial() + "] ");
+        boolean slotHeld = true;
         for (int attempt = 1; ; attempt++) {
-            if (stop.stopping()) {
-                state.update(number, ended(queued, TrialStatus.CANCELLED, null, attempts, queueWait, null, stop.reason(), null));
-                return null;
-            }
-            GpuLease lease;
+            Held held;
             try {
-                lease = lease(queued.trial());
+                if (!slotHeld) {
+                    acquireSlot();
+                    slotHeld = true;
+                }
+                if (stop.stopping()) {
+                    throw new InterruptedException(stop.reason());
+                }
+                held = new Held(slots, lease(queued.trial()), settings.failurePolicy() != FailurePolicy.FAIL_FAST);
             } catch (InterruptedException e) {
+                release(slotHeld);
                 state.update(number, ended(queued, TrialStatus.CANCELLED, null, attempts, queueWait, null, stop.reason(), null));
                 return null;
             } catch (ExpException e) {
+                release(slotHeld);
                 state.update(number, ended(queued, TrialStatus.FAILED, null, attempts, queueWait, null, e.getMessage(),
                         SweepRecord.Fault.INFRASTRUCTURE));
                 failed(queued.trial());
                 return null;
             }
+            slotHeld = false; // held gives it back
             try {
-                Attempt outcome = attempt(number, queued, trialParams, attempt, attempts, queueWait, lease, trialLog);
+                Attempt outcome = attempt(number, queued, trialParams, attempt, attempts, queueWait, held, trialLog);
                 if (outcome.retry() && attempt <= settings.retries() && !stop.stopping()) {
                     trialLog.warn("Attempt " + attempt + " failed on an infrastructure fault (" + firstLine(outcome.failure())
                             + "); retrying (attempt " + (attempt + 1) + " of " + (settings.retries() + 1) + ")");
                     continue;
                 }
                 if (outcome.retry()) {
-                    state.update(number, ended(queued, TrialStatus.FAILED, outcome.record(), attempts, queueWait, lease, outcome.failure(),
-                            SweepRecord.Fault.INFRASTRUCTURE));
+                    state.update(number, ended(queued, TrialStatus.FAILED, outcome.record(), attempts, queueWait, held.lease(),
+                            outcome.failure(), SweepRecord.Fault.INFRASTRUCTURE));
                 }
                 return outcome.result();
             } finally {
+                held.release();
+            }
+        }
+    }
+
+    private void release(boolean slotHeld) {
+        if (slotHeld) {
+            slots.release();
+        }
+    }
+
+    /**
+     * A trial's slot (one of parallel) and its GPU lease, given back once. Without GPUs the slot goes as soon
+     * as the container is gone: the next trial starts while this one writes its record and note. With GPUs
+     * both are held until the trial is done, so that a run's record spans its lease (and no trial of this
+     * build waits for, and reports, a GPU that is about to be freed); under fail-fast too, so that no trial
+     * starts before the one before it is known to have succeeded.
+     */
+    private static final class Held {
+        private final Semaphore slots;
+        private final GpuLease lease;
+        private final AtomicBoolean released = new AtomicBoolean();
+        private final boolean early;
+
+        Held(Semaphore slots, GpuLease lease, boolean early) {
+            this.slots = slots;
+            this.lease = lease;
+            this.early = early && lease == null;
+        }
+
+        GpuLease lease() {
+            return lease;
+        }
+
+        void containerGone() {
+            if (early) {
+                release();
+            }
+        }
+
+        void release() {
+            if (released.compareAndSet(false, true)) {
                 if (lease != null) {
                     lease.close();
                 }
+                slots.release();
             }
         }
     }
@@ -113,7 +177,8 @@ final class TrialRunner {
     }
 
     private Attempt attempt(int number, Trial queued, Map<String, String> trialParams, int attempt, List<String> attempts, long queueWait,
-                            GpuLease lease, ExpLog trialLog) {
+                            Held held, ExpLog trialLog) {
+        GpuLease lease = held.lease();
         List<String> devices = lease == null ? List.of() : lease.devices().stream().map(this::deviceId).toList();
         RunSettings trialSettings = settings.run().forTrial(params(trialParams),
                 GpuRequest.devices(devices), settings.limits());
@@ -127,7 +192,17 @@ final class TrialRunner {
             RunResult result = new RunExecution(trialLog, config, build).run(trialSettings, runId, start, dir,
                     new SweepTrial(sweepId, queued.trial(), attempt),
                     (stderr, line) -> log.info("[" + queued.trial() + "] " + (stderr ? "[err] " : "") + line),
-                    control -> stop.running(number, control));
+                    new RunListener() {
+                        @Override
+                        public void controlled(RunControl control) {
+                            stop.running(number, control);
+                        }
+
+                        @Override
+                        public void containerGone() {
+                            held.containerGone();
+                        }
+                    });
             state.update(number, ended(queued, TrialStatus.SUCCEEDED, result.record(), attempts, queueWait, lease, null, null));
             return new Attempt(result, false, result.record(), null);
         } catch (RunInterrupted e) {
@@ -181,7 +256,7 @@ final class TrialRunner {
                 .map(k -> pool.stream().filter(s -> s.leaseKey().equals(k)).findFirst().orElseThrow().label()).toList();
     }
 
-    private Trial ended(Trial queued, TrialStatus status, RunRecord record, List<String> attempts, long queueWait, GpuLease lease,
+    private Trial ended(Trial queued, TrialStatus status, RunRecord record, List<String> attempts, Long queueWait, GpuLease lease,
                         String failure, SweepRecord.Fault fault) {
         return new Trial(queued.trial(), queued.number(), queued.params(), status,
                 attempts.isEmpty() ? null : attempts.get(attempts.size() - 1), List.copyOf(attempts),

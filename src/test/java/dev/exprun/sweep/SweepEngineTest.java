@@ -78,12 +78,12 @@ class SweepEngineTest {
         return runs;
     }
 
-    /** The most runs that were going at one moment, from the records' start and end times. */
+    /** The most containers that were running at one moment, from the records' container start and end times. */
     private static int mostAtOnce(List<RunRecord> runs) {
         List<long[]> edges = new ArrayList<>();
         for (RunRecord r : runs) {
-            edges.add(new long[] {Instant.parse(r.startedAt()).toEpochMilli(), 1});
-            edges.add(new long[] {Instant.parse(r.endedAt()).toEpochMilli(), -1});
+            edges.add(new long[] {Instant.parse(r.container().startedAt()).toEpochMilli(), 1});
+            edges.add(new long[] {Instant.parse(r.container().endedAt()).toEpochMilli(), -1});
         }
         edges.sort(Comparator.<long[]>comparingLong(e -> e[0]).thenComparingLong(e -> e[1]));
         int now = 0;
@@ -107,7 +107,7 @@ class SweepEngineTest {
         assertEquals(6, record.trials().size());
         assertEquals(SweepRecord.Status.SUCCEEDED, record.status());
         List<RunRecord> runs = runs(record, repo.resolve("target"));
-        assertEquals(3, mostAtOnce(runs), "three at once, never more");
+        assertEquals(3, mostAtOnce(runs), "three containers at once, never more");
         long first = runs.stream().mapToLong(r -> Instant.parse(r.startedAt()).toEpochMilli()).min().orElseThrow();
         long last = runs.stream().mapToLong(r -> Instant.parse(r.endedAt()).toEpochMilli()).max().orElseThrow();
         long serial = runs.stream().mapToLong(RunRecord::durationMs).sum();
@@ -285,7 +285,7 @@ class SweepEngineTest {
         SweepRecord interrupted = RecordJson.read(SweepDirectory.last(repo.resolve("target")), SweepRecord.class);
         assertEquals(SweepRecord.Status.INTERRUPTED, interrupted.status(), seen.toString());
         assertEquals(List.of(TrialStatus.SUCCEEDED, TrialStatus.INTERRUPTED, TrialStatus.CANCELLED),
-                interrupted.trials().stream().map(Trial::status).toList());
+                interrupted.trials().stream().map(Trial::status).toList(), String.join("\n", seen));
         for (RunRecord r : runs(interrupted, repo.resolve("target"))) {
             assertTrue(r.status() == RunStatus.SUCCEEDED || r.status() == RunStatus.INTERRUPTED, r.runId() + " is " + r.status());
         }
