@@ -93,19 +93,23 @@ def records(project, sleep_s, trials_n, parallel, sweeps_expected):
         run = load(os.path.join(exp, "runs", t["runId"], "run.json"))
         if run["status"] != "succeeded" or run["durationMs"] < sleep_s * 1000:
             fail("run %s of trial %s: status %s, %s ms" % (t["runId"], t["trial"], run["status"], run["durationMs"]))
+        # a trial without GPUs frees its slot when its container has ended (run.json's container.endedAt), and
+        # writes its record and note beside the next trial
+        container_end = (run.get("container") or {}).get("endedAt")
         trials.append({"trial": t["trial"], "start": instant(run["startedAt"]), "end": instant(run["endedAt"]),
+                       "slot_end": instant(container_end) if container_end else instant(run["endedAt"]),
                        "duration_ms": run["durationMs"], "queue_ms": t.get("queueWaitMs")})
     return sweep, trials
 
 
 def slot_gaps(trials, parallel):
-    """Each trial after the first `parallel` (by start) against the k-th earliest end: its start minus that end."""
+    """Each trial after the first `parallel` (by start) against the k-th earliest slot end: its start minus that end."""
     by_start = sorted(trials, key=lambda t: t["start"])
-    ends = sorted(trials, key=lambda t: t["end"])
+    ends = sorted(trials, key=lambda t: t["slot_end"])
     gaps = []
     for k, t in enumerate(by_start[parallel:]):
         freed = ends[k]
-        gaps.append((t["start"] - freed["end"], t["trial"], freed["trial"]))
+        gaps.append((t["start"] - freed["slot_end"], t["trial"], freed["trial"]))
     if gaps and min(g[0] for g in gaps) < -0.05:
         g = min(gaps)
         fail("trial %s started %.0f ms before trial %s ended, whose end it was paired with: the slot pairing does not hold"
@@ -191,9 +195,10 @@ def engine_section(d, a):
     out.append(
         "Per trial, from the records of the last timed sweep (`%s`, its build %.3f s): start latency (each trial's "
         "`run.json` durationMs - %d ms: record, container create, start, wait, remove, results) median %.0f ms, "
-        "min %.0f, max %.0f ms (%s); gap on a slot (a trial's start after the first %d, minus the end of the trial "
-        "that freed its slot, pairing the k-th later start with the k-th earliest end: the git note, the sweep "
-        "record's update, the next trial's run directory) median %.0f ms, max %.0f ms (%s after %s); the first "
+        "min %.0f, max %.0f ms (%s); gap on a slot (a trial's start after the first %d, minus the end of the container "
+        "of the trial that freed its slot, pairing the k-th later start with the k-th earliest container end: the "
+        "slot's hand-over and the next trial's run directory and record; the freeing trial's record and note follow "
+        "beside it) median %.0f ms, max %.0f ms (%s after %s); the first "
         "wave of %d started within %.0f ms. Makespan from the records (last trial end - first trial start) %.3f s "
         "= %.2f s per wave of %g s; the build took %.3f s more: %.3f s before the first trial (inside the goal: "
         "git, engine, image, the sweep record), %.3f s after the last trial ended (its note, the sweep record's last write), and "
