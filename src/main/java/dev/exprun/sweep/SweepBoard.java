@@ -60,13 +60,14 @@ final class SweepBoard implements AutoCloseable {
         List<String> gpus = new ArrayList<>();
         for (Trial t : record.trials()) {
             counts.merge(t.status(), 1L, Long::sum);
-            if (t.status() == TrialStatus.RUNNING) {
+            if (t.status() == TrialStatus.RUNNING || t.status() == TrialStatus.FINISHING) { // leases are held to the end
                 gpus.addAll(t.gpus());
             }
         }
         StringBuilder b = new StringBuilder("Sweep ").append(record.sweepId()).append(": ")
                 .append(count(counts, TrialStatus.QUEUED)).append(" queued, ")
                 .append(count(counts, TrialStatus.RUNNING)).append(" running, ")
+                .append(count(counts, TrialStatus.FINISHING) > 0 ? count(counts, TrialStatus.FINISHING) + " finishing, " : "")
                 .append(count(counts, TrialStatus.SUCCEEDED)).append(" done, ")
                 .append(count(counts, TrialStatus.FAILED) + count(counts, TrialStatus.TIMED_OUT)).append(" failed");
         if (count(counts, TrialStatus.INTERRUPTED) > 0) {

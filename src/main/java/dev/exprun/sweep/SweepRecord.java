@@ -43,9 +43,12 @@ public record SweepRecord(
         }
     }
 
-    /** A trial's state: queued and running while the sweep runs, then one of the others. */
+    /**
+     * A trial's state: queued, running, and finishing (its container is gone, its record and note are being
+     * written) while the sweep runs, then one of the others.
+     */
     public enum TrialStatus {
-        QUEUED, RUNNING, SUCCEEDED, FAILED, INTERRUPTED, TIMED_OUT, CANCELLED;
+        QUEUED, RUNNING, FINISHING, SUCCEEDED, FAILED, INTERRUPTED, TIMED_OUT, CANCELLED;
 
         @JsonValue
         public String json() {
@@ -53,7 +56,7 @@ public record SweepRecord(
         }
 
         boolean done() {
-            return this != QUEUED && this != RUNNING;
+            return this != QUEUED && this != RUNNING && this != FINISHING;
         }
     }
 

@@ -43,6 +43,11 @@ final class SweepState {
     }
 
     void update(int number, Trial trial) {
+        update(number, trial, true);
+    }
+
+    /** shown: whether the board hears of it (a trial's container being gone is not news enough for a line). */
+    void update(int number, Trial trial, boolean shown) {
         synchronized (this) {
             if (ended) {
                 return; // the shutdown hook wrote the final form: later changes would contradict it
@@ -52,7 +57,23 @@ final class SweepState {
             settle(record.status(), record.failure(), record.endedAt(), trials);
             write();
         }
-        onChange.accept(this);
+        if (shown) {
+            onChange.accept(this);
+        }
+    }
+
+    /** The trial's container is gone: it is finishing (record, note) while the next one may run. */
+    void finishing(int number) {
+        Trial t;
+        synchronized (this) {
+            t = trial(number);
+            if (t.status() != TrialStatus.RUNNING) {
+                return;
+            }
+        }
+        update(number, new Trial(t.trial(), t.number(), t.params(), TrialStatus.FINISHING, t.runId(), t.attempts(), t.metrics(),
+                t.queueWaitMs(), t.leaseWaitMs(), t.startedAt(), t.endedAt(), t.durationMs(), t.gpus(), t.failure(), t.fault(),
+                t.reusedFrom()), false);
     }
 
     /** The end: status and failure as the sweep ends. Once only; the shutdown hook and the build thread may both try. */

@@ -200,6 +200,7 @@ final class TrialRunner {
 
                         @Override
                         public void containerGone() {
+                            state.finishing(number);
                             held.containerGone();
                         }
                     });
