@@ -22,6 +22,7 @@ final class SweepBoard implements AutoCloseable {
     private final ExpLog log;
     private final ScheduledExecutorService ticker;
     private long lastLineNanos;
+    private String lastLine;
 
     SweepBoard(ExpLog log) {
         this.log = log;
@@ -39,7 +40,10 @@ final class SweepBoard implements AutoCloseable {
 
     /** A trial changed state. */
     synchronized void changed(SweepState state) {
-        print(line(state.record()));
+        String line = line(state.record());
+        if (!line.equals(lastLine)) { // two trials changing at once would print the same line twice
+            print(line);
+        }
     }
 
     private synchronized void tick(SweepState state) {
@@ -52,6 +56,7 @@ final class SweepBoard implements AutoCloseable {
 
     private void print(String line) {
         lastLineNanos = System.nanoTime();
+        lastLine = line;
         log.info(line);
     }
 
