@@ -18,7 +18,10 @@ import java.util.Map;
  * image (the toolkit mounts nvidia-smi into it), so what is found is what the trials will get.
  */
 public final class GpuDiscovery {
-    static final List<String> QUERY = List.of("nvidia-smi", "--query-gpu=index,uuid,name,memory.total", "--format=csv,noheader,nounits");
+    /** Through /bin/sh (the GPU check needs it too), so that an image without nvidia-smi says so instead of failing to start. */
+    static final List<String> QUERY = List.of("/bin/sh", "-c", "command -v nvidia-smi >/dev/null 2>&1 || { echo 'no nvidia-smi in the "
+            + "container: the engine gave it no GPUs (the NVIDIA Container Toolkit mounts nvidia-smi into containers with GPUs)'; exit 127; }; "
+            + "exec nvidia-smi --query-gpu=index,uuid,name,memory.total --format=csv,noheader,nounits");
     private static final Duration PROBE_TIMEOUT = Duration.ofMinutes(2);
 
     private final EngineConnection engine;
@@ -43,6 +46,9 @@ public final class GpuDiscovery {
             ContainerOutcome outcome;
             try (ShutdownGuard guard = new ShutdownGuard(engine.client(), () -> { })) {
                 outcome = new ContainerRunner(engine, log).run(spec, rawLog, (stderr, line) -> lines.add(line), PROBE_TIMEOUT, guard);
+            } catch (ExpError e) {
+                throw new ExpError("gpusPerTrial asks for GPUs, and the probe that finds them (nvidia-smi in " + image.reference()
+                        + " with all GPUs) did not run: " + e.getMessage(), e.fix(), e);
             }
             List<GpuDevice> devices = outcome.exitCode() != null && outcome.exitCode() == 0 ? parse(lines) : List.of();
             if (devices.isEmpty()) {

@@ -4,6 +4,7 @@ import dev.exprun.container.GpuDiscovery;
 import dev.exprun.container.GpuRequest;
 import dev.exprun.core.ExpError;
 import dev.exprun.core.ExpLog;
+import dev.exprun.core.FileTrees;
 import dev.exprun.record.RunId;
 import dev.exprun.record.RunRecord.ProjectInfo;
 import dev.exprun.run.PreparedBuild;
@@ -43,9 +44,16 @@ public final class SweepRunner {
                 : GpuRequest.devices(settings.gpuDevices().subList(0, settings.gpusPerTrial()));
         try (PreparedBuild build = PreparedBuild.prepare(log, runConfig, settings.run(), dir.patch(), resume == null ? dir.root() : null,
                 gpusForMode)) {
-            List<GpuSlot> pool = pool(settings, build, runConfig.project());
+            List<GpuSlot> pool;
+            try {
+                pool = pool(settings, build, runConfig.project());
+            } catch (RuntimeException e) {
+                discard(resume, dir); // no trial ran
+                throw e;
+            }
             int parallel = settings.parallelFor(pool.size());
             if (settings.gpusPerTrial() > 0 && parallel * settings.gpusPerTrial() > pool.size()) {
+                discard(resume, dir);
                 throw new ExpError("parallel=" + parallel + " trials with " + settings.gpusPerTrial() + " GPU(s) each need "
                         + parallel * settings.gpusPerTrial() + " GPUs, and " + pool.size() + " were found.",
                         "lower <parallel> (-Dexp.parallel), or leave it unset: it defaults to what the GPUs allow");
@@ -71,6 +79,13 @@ public final class SweepRunner {
                 .stream().map(GpuSlot::found).toList();
         log.info("GPUs found: " + String.join(", ", found.stream().map(s -> s.label() + " (" + s.deviceId() + ")").toList()));
         return found;
+    }
+
+    /** A new sweep that ran nothing leaves no directory; a resumed one keeps its earlier record. */
+    private static void discard(ResumeIndex resume, SweepDirectory dir) {
+        if (resume == null) {
+            FileTrees.deleteQuietly(dir.root());
+        }
     }
 
     private static void createDirectory(Path dir) {

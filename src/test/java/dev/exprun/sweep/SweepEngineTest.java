@@ -309,4 +309,23 @@ class SweepEngineTest {
         assertTrue(!resumed.trials().get(1).runId().equals(interrupted.trials().get(1).runId()), "t02 runs again");
         assertNull(resumed.trials().get(1).reusedFrom());
     }
+
+    @Test
+    void gpusPerTrialWithoutGpusOnTheEngineIsOneClearErrorBeforeAnyTrial() throws Exception {
+        // No GPU here: the probe container with all GPUs finds none (Podman ignores the request, and the image has
+        // no nvidia-smi that a toolkit would have mounted) or is refused (Docker without the toolkit).
+        Sweeps sweep = new Sweeps();
+        sweep.line = "x=1,2";
+        sweep.gpusPerTrial = "1";
+        Projects.Config run = run("sh", "-c", "echo training");
+        run.gpuRequest = "nvidia";
+        ExpError e = assertThrows(ExpError.class, () -> new SweepRunner(new CapturingLog()).run(sweep.of(run.build())));
+        assertTrue(e.getMessage().startsWith("gpusPerTrial asks for GPUs, and "), e.getMessage());
+        assertTrue(e.getMessage().contains(TestEngine.isDocker() ? "refused the GPU request"
+                : "no nvidia-smi in the container: the engine gave it no GPUs"), e.getMessage());
+        assertTrue(Files.notExists(repo.resolve("target/exp/runs")), "no trial ran");
+        try (var sweeps = Files.list(repo.resolve("target/exp/sweeps"))) {
+            assertEquals(List.of(), sweeps.toList(), "and the sweep that ran nothing left no directory");
+        }
+    }
 }
