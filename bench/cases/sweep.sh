@@ -33,10 +33,7 @@ mkdir -p "$BENCH_OUT"
 # shellcheck source=bench/lib/project.sh
 . "$BENCH_ROOT/bench/lib/project.sh"
 
-engines=()
-[ -n "${EXP_TEST_PODMAN_HOST:-}" ] && engines+=("podman=$EXP_TEST_PODMAN_HOST")
-[ -n "${EXP_TEST_DOCKER_HOST:-}" ] && engines+=("docker=$EXP_TEST_DOCKER_HOST")
-((${#engines[@]})) || { echo "sweep: no engine (EXP_TEST_PODMAN_HOST / EXP_TEST_DOCKER_HOST); run scripts/test-engine.sh" >&2; exit 1; }
+bench_engines sweep
 
 dirs=()
 for entry in "${engines[@]}"; do

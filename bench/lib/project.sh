@@ -1,4 +1,4 @@
-# Sourced by bench cases: a minimal pom-packaged project that runs COMMAND (one sh -c line) in IMAGE
+# Sourced by bench cases. exp_project: a minimal pom-packaged project that runs COMMAND (one sh -c line) in IMAGE
 # through exp:run, in a fresh git repository with one commit and a clean work tree.
 # Usage: exp_project DIR ARTIFACT_ID IMAGE COMMAND PLUGIN_VERSION
 exp_project() {
@@ -24,4 +24,13 @@ POM
   git -C "$dir" config user.email bench@example.invalid
   git -C "$dir" add -A
   git -C "$dir" commit -q -m bench
+}
+
+# bench_engines CASE: sets the array `engines` to name=host for each engine the provisioning started
+# (Podman, then Docker); fails, naming the case, when there is none.
+bench_engines() {
+  engines=()
+  [ -n "${EXP_TEST_PODMAN_HOST:-}" ] && engines+=("podman=$EXP_TEST_PODMAN_HOST")
+  [ -n "${EXP_TEST_DOCKER_HOST:-}" ] && engines+=("docker=$EXP_TEST_DOCKER_HOST")
+  ((${#engines[@]})) || { echo "$1: no engine (EXP_TEST_PODMAN_HOST / EXP_TEST_DOCKER_HOST); run scripts/test-engine.sh" >&2; exit 1; }
 }
