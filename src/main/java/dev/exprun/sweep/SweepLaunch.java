@@ -1,5 +1,6 @@
 package dev.exprun.sweep;
 
+import dev.exprun.container.BuildIdentity;
 import dev.exprun.core.ExpLog;
 import dev.exprun.lease.GpuLeases;
 import dev.exprun.run.ConfigValues;
@@ -90,7 +91,7 @@ final class SweepLaunch {
                 settings.run().params(), settings.space().toJson(),
                 settings.objective() == null ? null : new SweepRecord.Objective(settings.objective(), SweepState.direction(settings.direction())),
                 parallel, settings.gpusPerTrial(), pool.stream().map(GpuSlot::label).toList(), settings.failurePolicy().text(),
-                settings.retries(), start.toString(), null, null, entries);
+                settings.retries(), start.toString(), null, null, entries, BuildIdentity.current());
     }
 
     /** On resume: the earlier run of this trial when it succeeded on the same code, image, command and params. */

@@ -1,6 +1,7 @@
 package dev.exprun.sweep;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.exprun.container.BuildIdentity;
 import dev.exprun.record.RunRecord.ProjectInfo;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +9,8 @@ import java.util.Map;
 /**
  * What a sweep ran, as {@code sweep.json} (schema {@value #SCHEMA}): the space, the objective, and per
  * trial its run, params, status, metrics, attempts, waits and GPUs. Written when the sweep starts and
- * again at every trial's change of state, so a killed build still leaves what was done.
+ * again at every trial's change of state, so a killed build still leaves what was done. build: the build
+ * process that runs it, by which a later sweep tells that a record still saying running was killed.
  */
 public record SweepRecord(
         String schema,
@@ -30,12 +32,14 @@ public record SweepRecord(
         String startedAt,
         String endedAt,
         String best,
-        List<Trial> trials) {
+        List<Trial> trials,
+        BuildIdentity build) {
 
     public static final String SCHEMA = "exprun.sweep/v1";
 
+    /** killed: the build that ran it was killed (SIGKILL); a later sweep of the project found its record and says so. */
     public enum Status {
-        RUNNING, SUCCEEDED, FAILED, INTERRUPTED;
+        RUNNING, SUCCEEDED, FAILED, INTERRUPTED, KILLED;
 
         @JsonValue
         public String json() {
@@ -48,7 +52,7 @@ public record SweepRecord(
      * written) while the sweep runs, then one of the others.
      */
     public enum TrialStatus {
-        QUEUED, RUNNING, FINISHING, SUCCEEDED, FAILED, INTERRUPTED, TIMED_OUT, CANCELLED;
+        QUEUED, RUNNING, FINISHING, SUCCEEDED, FAILED, INTERRUPTED, TIMED_OUT, CANCELLED, KILLED;
 
         @JsonValue
         public String json() {
@@ -106,6 +110,6 @@ public record SweepRecord(
 
     SweepRecord with(Status newStatus, String newFailure, String end, String newBest, List<Trial> newTrials) {
         return new SweepRecord(schema, sweepId, newStatus, newFailure, project, git, image, command, baseParams, space, objective,
-                parallel, gpusPerTrial, gpuDevices, failurePolicy, retries, startedAt, end, newBest, newTrials);
+                parallel, gpusPerTrial, gpuDevices, failurePolicy, retries, startedAt, end, newBest, newTrials, build);
     }
 }

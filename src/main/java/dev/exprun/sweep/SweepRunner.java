@@ -35,6 +35,7 @@ public final class SweepRunner {
         ResumeIndex resume = settings.resume() == null ? null : ResumeIndex.load(runConfig.buildDir(), settings.resume());
         Instant start = Instant.now();
         String sweepId = resume != null ? resume.sweepId() : "sweep-" + RunId.next(start);
+        KilledSweeps.finish(runConfig.buildDir(), sweepId, log);
         SweepDirectory dir = SweepDirectory.of(runConfig.buildDir(), sweepId);
         createDirectory(dir.root());
         List<Map<String, String>> trials = settings.space().trials();

@@ -251,14 +251,13 @@ class SweepEngineTest {
         assertEquals(List.of("0", "1"), asked.stream().distinct().sorted().toList());
     }
 
-    @Test
-    void sigtermMidSweepLeavesNoContainerAndEveryRecordFinalThenResumeRunsOnlyTheRest() throws Exception {
+    /** The harness's sweep in a second JVM (x=1,2,3, one at a time, t02 and t03 sleeping 120 s), once t02 runs. */
+    private Process sweepUntilT02Runs(List<String> seen) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), SweepHarness.class.getName(), repo.toString(), project, "120")
                 .redirectErrorStream(true);
         pb.environment().put("DOCKER_HOST", TestEngine.host());
         Process build = pb.start();
-        List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
         java.util.concurrent.CountDownLatch t02Started = new java.util.concurrent.CountDownLatch(1);
         Thread drain = new Thread(() -> {
             try (BufferedReader out = new BufferedReader(new InputStreamReader(build.getInputStream(), StandardCharsets.UTF_8))) {
@@ -274,8 +273,46 @@ class SweepEngineTest {
         });
         drain.setDaemon(true);
         drain.start();
+        if (!t02Started.await(90, TimeUnit.SECONDS)) {
+            build.destroyForcibly();
+            throw new AssertionError("t02 never started: " + seen);
+        }
+        return build;
+    }
+
+    @Test
+    void aSweepOfAKilledBuildIsRecordedAsKilledByTheNextSweep() throws Exception {
+        List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        Process build = sweepUntilT02Runs(seen);
+        long pid = build.pid();
+        build.destroyForcibly();
+        assertTrue(build.waitFor(30, TimeUnit.SECONDS));
+        SweepRecord before = RecordJson.read(SweepDirectory.last(repo.resolve("target")), SweepRecord.class);
+        assertEquals(SweepRecord.Status.RUNNING, before.status(), "SIGKILL skips every hook");
+
+        Projects.Config next = run("sh", "-c", "exit 0");
+        Sweeps sweep = new Sweeps();
+        sweep.line = "x=9";
+        CapturingLog log = new CapturingLog();
+        SweepResult result = new SweepRunner(log).run(sweep.of(next.build()));
+
+        SweepRecord killed = RecordJson.read(SweepDirectory.of(repo.resolve("target"), before.sweepId()).record(), SweepRecord.class);
+        assertEquals(SweepRecord.Status.KILLED, killed.status());
+        assertEquals(List.of(TrialStatus.SUCCEEDED, TrialStatus.KILLED, TrialStatus.CANCELLED),
+                killed.trials().stream().map(Trial::status).toList());
+        assertTrue(killed.failure().startsWith("The build that ran it (pid " + pid + " on "), killed.failure());
+        assertTrue(log.lines().contains("WARN Sweep " + before.sweepId() + " of a killed build (pid " + pid + ") is now recorded as killed: "
+                + SweepDirectory.of(repo.resolve("target"), before.sweepId()).record()), log.lines().toString());
+        RunRecord t02 = RecordJson.read(RunDirectory.of(repo.resolve("target"), before.trials().get(1).runId()).record(), RunRecord.class);
+        assertEquals(RunStatus.KILLED, t02.status(), "the leftover sweep found t02's container and finished its run");
+        assertEquals(result.record().sweepId(), RecordJson.read(SweepDirectory.last(repo.resolve("target")), SweepRecord.class).sweepId());
+    }
+
+    @Test
+    void sigtermMidSweepLeavesNoContainerAndEveryRecordFinalThenResumeRunsOnlyTheRest() throws Exception {
+        List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        Process build = sweepUntilT02Runs(seen);
         try {
-            assertTrue(t02Started.await(90, TimeUnit.SECONDS), "t02 never started: " + seen);
             build.destroy();
             assertTrue(build.waitFor(60, TimeUnit.SECONDS), "the build ends after SIGTERM");
         } finally {
