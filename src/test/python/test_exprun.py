@@ -33,6 +33,15 @@ from exprun_testlib import (DEVICE_READS, EXPECTED_PROVENANCE, EXPRUN_PY, HAVE_N
 NO_TORCH = {"torch": None}  # sys.modules entry None: "import torch" raises ImportError
 
 
+def run_threads(work, n_threads):
+    """work(k) on n_threads threads at once, k = 0..n_threads-1; returns when all have ended."""
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(n_threads)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
 class ParamsTest(ExprunTestCase):
     def test_params_file_typed_and_preferred_over_env(self):
         values = {"epochs": 40, "lr": 0.01, "name": "spiral", "flag": True, "layers": [64, 32],
@@ -219,11 +228,7 @@ class LogTest(ExprunTestCase):
             for i in range(n):
                 exprun.log(step=i, thread=k)
 
-        threads = [threading.Thread(target=work, args=(k,)) for k in range(n_threads)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        run_threads(work, n_threads)
         exprun._flush_log()
         lines = self.read_series()
         self.assertEqual(n_threads * n, len(lines))
@@ -538,11 +543,7 @@ class DeviceLogTest(ExprunTestCase):
                 if i % 100 == 0:
                     exprun._flush_log()
 
-        threads = [threading.Thread(target=work, args=(k,)) for k in range(n_threads)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        run_threads(work, n_threads)
         exprun._flush_log()
         lines = self.read_series()
         self.assertEqual(n_threads * n, len(lines))

@@ -6,7 +6,6 @@ import dev.exprun.sweep.SpaceConfiguration;
 import dev.exprun.sweep.SweepConfiguration;
 import dev.exprun.sweep.SweepResult;
 import dev.exprun.sweep.SweepRunner;
-import java.util.ArrayList;
 import java.util.List;
 import javax.inject.Inject;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -123,9 +122,7 @@ public class SweepMojo extends AbstractTrainingMojo {
 
     private SpaceConfiguration space() {
         Sweep s = sweep == null ? new Sweep() : sweep;
-        List<String> trials = trialsLine != null && !trialsLine.isBlank() ? SpaceConfiguration.splitTrials(trialsLine)
-                : s.trials == null ? List.of() : new ArrayList<>(s.trials);
-        return new SpaceConfiguration(sweepLine, s.grid, s.random, trials, samples != null ? samples : s.samples,
-                sweepSeed != null ? sweepSeed : s.seed);
+        return SpaceConfiguration.overridden(new SpaceConfiguration(null, s.grid, s.random, s.trials, s.samples, s.seed),
+                sweepLine, trialsLine, samples, sweepSeed);
     }
 }

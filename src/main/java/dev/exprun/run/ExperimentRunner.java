@@ -1,12 +1,9 @@
 package dev.exprun.run;
 
-import dev.exprun.core.ExpError;
 import dev.exprun.core.ExpLog;
 import dev.exprun.core.FileTrees;
 import dev.exprun.lease.GpuLease;
 import dev.exprun.record.RunId;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
@@ -25,7 +22,7 @@ public final class ExperimentRunner {
         RunSettings settings = RunSettings.from(config);
         Instant start = Instant.now();
         String runId = RunId.next(start);
-        RunDirectory dir = createRunDirectory(config.buildDir(), runId);
+        RunDirectory dir = RunDirectory.created(config.buildDir(), runId);
         PhaseTimes times = new PhaseTimes();
         try (PreparedBuild build = new BuildPreparation(log).prepare(config, settings, dir.patch(), dir.root(), settings.gpus(), times);
              GpuLease lease = leaseOrDiscard(config, build, settings, runId, dir)) {
@@ -45,19 +42,10 @@ public final class ExperimentRunner {
     /** The GPUs the run names, leased; nothing ran when they cannot be had, so the run directory goes. */
     private GpuLease leaseOrDiscard(RunConfiguration config, PreparedBuild build, RunSettings settings, String runId, RunDirectory dir) {
         try {
-            return Leasing.forRun(config, build, settings.gpus(), "run " + runId, log);
+            return Leasing.forRun(config, build, settings.gpus(), settings.gpuWait(), "run " + runId, log);
         } catch (RuntimeException e) {
             FileTrees.deleteQuietly(dir.root());
             throw e;
-        }
-    }
-
-    static RunDirectory createRunDirectory(Path buildDir, String runId) {
-        try {
-            return RunDirectory.create(buildDir, runId);
-        } catch (IOException e) {
-            throw new ExpError("Cannot create the run directory under " + buildDir + ": " + e.getMessage(),
-                    "check that the build directory is writable", e);
         }
     }
 }

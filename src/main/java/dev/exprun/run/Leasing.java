@@ -21,11 +21,10 @@ public final class Leasing {
     }
 
     /** exp:run naming its devices leases exactly those; null (nothing to release) for none, all, or a count. */
-    static GpuLease forRun(RunConfiguration config, PreparedBuild build, GpuRequest gpus, String purpose, ExpLog log) {
+    static GpuLease forRun(RunConfiguration config, PreparedBuild build, GpuRequest gpus, Duration wait, String purpose, ExpLog log) {
         if (gpus.deviceIds() == null || gpus.deviceIds().stream().anyMatch(id -> id.endsWith("=all"))) {
             return null;
         }
-        Duration wait = ConfigValues.gpuWait(config.gpuWait());
         try {
             return leases(config, build, log).acquireExactly(gpus.deviceIds(), wait, purpose);
         } catch (InterruptedException e) {

@@ -1,6 +1,7 @@
 package dev.exprun.run;
 
 import dev.exprun.core.ExpLog;
+import dev.exprun.core.FileTrees;
 import dev.exprun.record.RecordJson;
 import dev.exprun.record.RunRecord;
 import dev.exprun.record.RunRecord.EngineInfo;
@@ -11,7 +12,6 @@ import dev.exprun.record.RunStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -75,18 +75,13 @@ final class RecordWriter {
         long millis = Duration.between(Instant.parse(record.startedAt()), end).toMillis();
         record = record.ended(status, exitCode, failure, end.toString(), millis);
         RecordJson.writeAtomically(dir.record(), record);
-        if (lastRun == null) {
-            finished = true;
-            return record;
-        }
-        synchronized (LATEST) {
-            try {
-                Files.createDirectories(lastRun.getParent());
-                Path tmp = lastRun.resolveSibling(lastRun.getFileName() + "." + record.runId() + ".tmp");
-                Files.copy(dir.record(), tmp, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(tmp, lastRun, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException("Cannot write " + lastRun, e);
+        if (lastRun != null) {
+            synchronized (LATEST) {
+                try {
+                    FileTrees.copyAtomically(dir.record(), lastRun);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException("Cannot write " + lastRun, e);
+                }
             }
         }
         finished = true;

@@ -1,5 +1,6 @@
 package dev.exprun.run;
 
+import dev.exprun.core.ExpError;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,12 +21,18 @@ public record RunDirectory(Path root) {
         return new RunDirectory(buildDir.resolve("exp").resolve("runs").resolve(runId).toAbsolutePath());
     }
 
-    public static RunDirectory create(Path buildDir, String runId) throws IOException {
+    /** The run directory, made (out, in, lib), or one error that names the build directory and the fix. */
+    public static RunDirectory created(Path buildDir, String runId) {
         RunDirectory dir = of(buildDir, runId);
-        Files.createDirectories(dir.out());
-        Files.createDirectories(dir.in());
-        Files.createDirectories(dir.lib());
-        return dir;
+        try {
+            Files.createDirectories(dir.out());
+            Files.createDirectories(dir.in());
+            Files.createDirectories(dir.lib());
+            return dir;
+        } catch (IOException e) {
+            throw new ExpError("Cannot create the run directory under " + buildDir + ": " + e.getMessage(),
+                    "check that the build directory is writable", e);
+        }
     }
 
     /** target/exp/last-run.json: the newest record of this project's exp:run, which exp:verify and exp:tag act on. */

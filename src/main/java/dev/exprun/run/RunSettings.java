@@ -30,7 +30,8 @@ public record RunSettings(
         Map<String, Object> params,
         List<OutputSpec> outputs,
         boolean recordInGit,
-        Limits limits) {
+        Limits limits,
+        Duration gpuWait) {
 
     static final String DEFAULT_SHM = "2g";
     static final String HOST_USER = "host";
@@ -57,13 +58,14 @@ public record RunSettings(
         return new RunSettings(image, PullPolicy.parse(c.pull()), DirtyPolicy.parse(c.dirty()),
                 workspaceReadOnly(c.workspaceMount()), blankTo(c.user(), HOST_USER).trim(), shm, blankTo(c.network(), null),
                 checkedEnv(c.env()), ConfigValues.duration(c.timeout(), "timeout", "exp.timeout"), command(c),
-                gpus, gpuRequest, Params.merge(c.params(), c.paramOverrides()), c.outputs(), recordInGit(c.recordInGit()), Limits.NONE);
+                gpus, gpuRequest, Params.merge(c.params(), c.paramOverrides()), c.outputs(), recordInGit(c.recordInGit()), Limits.NONE,
+                ConfigValues.gpuWait(c.gpuWait()));
     }
 
     /** A sweep's trial: the build's settings with the trial's params, its leased GPUs and the per-trial limits. */
     public RunSettings forTrial(Map<String, Object> trialParams, GpuRequest trialGpus, Limits trialLimits) {
         return new RunSettings(image, pull, dirty, workspaceReadOnly, user, shmSizeBytes, network, env, timeout, command,
-                trialGpus, gpuRequest, trialParams, outputs, recordInGit, trialLimits);
+                trialGpus, gpuRequest, trialParams, outputs, recordInGit, trialLimits, gpuWait);
     }
 
     private static boolean recordInGit(String value) {

@@ -72,8 +72,7 @@ final class KilledSweeps {
         if (status == t.status()) {
             return t;
         }
-        return new Trial(t.trial(), t.number(), t.params(), status, t.runId(), t.attempts(), t.metrics(), t.queueWaitMs(),
-                t.leaseWaitMs(), t.startedAt(), t.endedAt(), t.durationMs(), t.gpus(), why, t.fault(), t.reusedFrom());
+        return t.withStatus(status, why, t.fault());
     }
 
     /** The trial's run as its record ended (a run that finished before the kill keeps its status), else killed. */

@@ -19,6 +19,17 @@ public record SpaceConfiguration(String line, Map<String, String> grid, Map<Stri
         List<String> trials, String samples, String seed) {
 
     /**
+     * The POM's {@code <sweep>} (its line null) with the command line over it: {@code -Dexp.sweep} replaces the
+     * grid and random space, {@code -Dexp.trials} the trials, {@code -Dexp.samples} and {@code -Dexp.sweepSeed}
+     * their elements; a blank or absent property leaves the POM's value.
+     */
+    public static SpaceConfiguration overridden(SpaceConfiguration pom, String line, String trialsLine, String samples, String seed) {
+        return new SpaceConfiguration(line, pom.grid(), pom.random(),
+                trialsLine != null && !trialsLine.isBlank() ? splitTrials(trialsLine) : pom.trials() == null ? List.of() : pom.trials(),
+                samples != null ? samples : pom.samples(), seed != null ? seed : pom.seed());
+    }
+
+    /**
      * Splits {@code -Dexp.trials="lr=0.1;hidden=64|lr=0.01;hidden=128"} into trials. Empty pieces are kept
      * so that parsing refuses them: dropping one would silently change the number of runs.
      */

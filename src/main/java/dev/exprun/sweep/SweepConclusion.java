@@ -4,6 +4,7 @@ import dev.exprun.core.ExpError;
 import dev.exprun.core.ExpException;
 import dev.exprun.core.ExpFailure;
 import dev.exprun.core.ExpLog;
+import dev.exprun.core.FileTrees;
 import dev.exprun.run.Attachment;
 import dev.exprun.run.RunConfiguration;
 import dev.exprun.run.RunDirectory;
@@ -12,9 +13,7 @@ import dev.exprun.sweep.SweepRecord.Status;
 import dev.exprun.sweep.SweepRecord.Trial;
 import dev.exprun.sweep.SweepRecord.TrialStatus;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -100,9 +99,7 @@ final class SweepConclusion {
     private void copyToLastRun(Path bestRecord) {
         Path last = RunDirectory.lastRun(config.buildDir());
         try {
-            Path tmp = last.resolveSibling(last.getFileName() + "." + sweepId + ".tmp");
-            Files.copy(bestRecord, tmp, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(tmp, last, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            FileTrees.copyAtomically(bestRecord, last);
         } catch (IOException e) {
             throw new ExpError("Cannot write " + last + ": " + e.getMessage(), "check that the build directory is writable", e);
         }

@@ -3,7 +3,6 @@ package dev.exprun.sweep;
 import dev.exprun.container.BuildIdentity;
 import dev.exprun.core.ExpLog;
 import dev.exprun.lease.GpuLeases;
-import dev.exprun.run.ConfigValues;
 import dev.exprun.run.Leasing;
 import dev.exprun.run.Params;
 import dev.exprun.run.PreparedBuild;
@@ -89,7 +88,7 @@ final class SweepLaunch {
                 git.present() ? new SweepRecord.Commit(git.commit(), git.branch(), git.describe(), git.dirty(), git.patchSha256()) : null,
                 new SweepRecord.Image(build.image().reference().toString(), build.image().digest()), settings.run().command(),
                 settings.run().params(), settings.space().toJson(),
-                settings.objective() == null ? null : new SweepRecord.Objective(settings.objective(), SweepState.direction(settings.direction())),
+                settings.recordedObjective(),
                 parallel, settings.gpusPerTrial(), pool.stream().map(GpuSlot::label).toList(), settings.failurePolicy().text(),
                 settings.retries(), start.toString(), null, null, entries, BuildIdentity.current());
     }
@@ -115,7 +114,7 @@ final class SweepLaunch {
     private void launch(List<Map<String, String>> trials, SweepState state, SweepStop stop) {
         GpuLeases leases = settings.gpusPerTrial() == 0 ? null : Leasing.leases(config, build, log);
         TrialRunner runner = new TrialRunner(log, config, build, settings, sweepId, state, stop, leases, pool,
-                ConfigValues.gpuWait(config.gpuWait()), parallel);
+                settings.run().gpuWait(), parallel);
         AtomicInteger threads = new AtomicInteger();
         // The launcher takes the slots in trial order; a trial gives its slot back when its container is gone,
         // and writes its record and note while the next one runs: so more threads than slots, never more than trials.
@@ -161,8 +160,7 @@ final class SweepLaunch {
     private void cancelQueued(SweepState state, String why) {
         for (Trial t : state.record().trials()) {
             if (t.status() == TrialStatus.QUEUED) {
-                state.update(t.number(), new Trial(t.trial(), t.number(), t.params(), TrialStatus.CANCELLED, null, List.of(), null,
-                        null, null, null, null, null, List.of(), why, null, null));
+                state.update(t.number(), t.withStatus(TrialStatus.CANCELLED, why, null));
             }
         }
     }
@@ -175,9 +173,8 @@ final class SweepLaunch {
             }
         } catch (RuntimeException e) {
             Trial t = state.trial(number);
-            state.update(number, new Trial(t.trial(), number, t.params(), TrialStatus.FAILED, t.runId(), t.attempts(), t.metrics(),
-                    t.queueWaitMs(), t.leaseWaitMs(), t.startedAt(), t.endedAt(), t.durationMs(), t.gpus(),
-                    TrialRunner.firstLine(String.valueOf(e.getMessage())), SweepRecord.Fault.INFRASTRUCTURE, null));
+            state.update(number, t.withStatus(TrialStatus.FAILED, TrialRunner.firstLine(String.valueOf(e.getMessage())),
+                    SweepRecord.Fault.INFRASTRUCTURE));
         }
     }
 }

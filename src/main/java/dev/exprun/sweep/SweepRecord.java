@@ -2,8 +2,11 @@ package dev.exprun.sweep;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.exprun.container.BuildIdentity;
+import dev.exprun.gate.MetricDirection;
 import dev.exprun.record.RunRecord.ProjectInfo;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 
 /**
@@ -72,6 +75,28 @@ public record SweepRecord(
 
     /** direction: higher-is-better or lower-is-better, by the same rules as the gates. */
     public record Objective(String metric, String direction) {
+        private static final String HIGHER = "higher-is-better";
+
+        static Objective of(String metric, MetricDirection direction) {
+            return new Objective(metric, direction == MetricDirection.HIGHER_IS_BETTER ? HIGHER : "lower-is-better");
+        }
+
+        /** A trial that counts for the objective: succeeded, with a number for the metric. */
+        boolean scores(Trial t) {
+            return t.status() == TrialStatus.SUCCEEDED && t.metrics() != null && t.metrics().get(metric) != null
+                    && !t.metrics().get(metric).isNaN();
+        }
+
+        /** Among scoring trials: the best first, ties to the lowest trial number. */
+        Comparator<Trial> bestFirst() {
+            Comparator<Trial> byValue = Comparator.comparingDouble(t -> t.metrics().get(metric));
+            return (direction.equals(HIGHER) ? byValue.reversed() : byValue).thenComparingInt(Trial::number);
+        }
+
+        /** The best of these trials; empty when none scores. */
+        Optional<Trial> best(List<Trial> trials) {
+            return trials.stream().filter(this::scores).min(bestFirst());
+        }
     }
 
     /**
@@ -96,6 +121,12 @@ public record SweepRecord(
             String failure,
             Fault fault,
             String reusedFrom) {
+
+        /** This trial in another state, with why (and whose fault) when it did not succeed; the rest as it is. */
+        Trial withStatus(TrialStatus newStatus, String newFailure, Fault newFault) {
+            return new Trial(trial, number, params, newStatus, runId, attempts, metrics, queueWaitMs, leaseWaitMs, startedAt, endedAt,
+                    durationMs, gpus, newFailure, newFault, reusedFrom);
+        }
     }
 
     /** Whose fault a failed trial was: the project's (the script failed) or the infrastructure's (retried when allowed). */

@@ -63,7 +63,7 @@ public final class SweepRunner {
                     + (settings.gpusPerTrial() == 0 ? "" : ", " + settings.gpusPerTrial() + " GPU(s) each of "
                             + String.join(",", pool.stream().map(GpuSlot::label).toList()))
                     + (settings.objective() == null ? "" : "; objective " + settings.objective() + " ("
-                            + SweepState.direction(settings.direction()).replace('-', ' ') + ")")
+                            + settings.recordedObjective().direction().replace('-', ' ') + ")")
                     + "; failurePolicy=" + settings.failurePolicy().text() + (settings.retries() > 0 ? ", retries=" + settings.retries() : ""));
             return new SweepLaunch(log, runConfig, settings, build, sweepId, dir, pool, parallel, resume, start).run(trials);
         }

@@ -63,6 +63,11 @@ record SweepSettings(
                 retries, objective, direction, resume(c.resume()));
     }
 
+    /** The objective as the sweep record keeps it; null without one. */
+    SweepRecord.Objective recordedObjective() {
+        return objective == null ? null : SweepRecord.Objective.of(objective, direction);
+    }
+
     /** parallel as it applies: the configured one, else one trial per gpusPerTrial GPUs of the pool, else 1. */
     int parallelFor(int poolSize) {
         if (parallel > 0) {

@@ -1,16 +1,13 @@
 package dev.exprun.sweep;
 
-import dev.exprun.gate.MetricDirection;
+import dev.exprun.core.FileTrees;
 import dev.exprun.record.RecordJson;
 import dev.exprun.sweep.SweepRecord.Status;
 import dev.exprun.sweep.SweepRecord.Trial;
 import dev.exprun.sweep.SweepRecord.TrialStatus;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -71,9 +68,7 @@ final class SweepState {
                 return;
             }
         }
-        update(number, new Trial(t.trial(), t.number(), t.params(), TrialStatus.FINISHING, t.runId(), t.attempts(), t.metrics(),
-                t.queueWaitMs(), t.leaseWaitMs(), t.startedAt(), t.endedAt(), t.durationMs(), t.gpus(), t.failure(), t.fault(),
-                t.reusedFrom()), false);
+        update(number, t.withStatus(TrialStatus.FINISHING, t.failure(), t.fault()), false);
     }
 
     /** The end: status and failure as the sweep ends. Once only; the shutdown hook and the build thread may both try. */
@@ -82,7 +77,7 @@ final class SweepState {
             return record;
         }
         List<Trial> trials = record.trials().stream()
-                .map(t -> t.status() == TrialStatus.QUEUED ? cancelled(t, failure == null ? "not started" : failure) : t).toList();
+                .map(t -> t.status() == TrialStatus.QUEUED ? t.withStatus(TrialStatus.CANCELLED, failure == null ? "not started" : failure, null) : t).toList();
         settle(status, failure, Instant.now().toString(), trials);
         write();
         SweepCsv.write(dir.csv(), record);
@@ -92,41 +87,19 @@ final class SweepState {
 
     /** The record with these trials, and the best of them. */
     private void settle(Status status, String failure, String end, List<Trial> trials) {
-        record = record.with(status, failure, end, null, trials);
-        record = record.with(status, failure, end, best().map(Trial::trial).orElse(null), trials);
-    }
-
-    private static Trial cancelled(Trial t, String why) {
-        return new Trial(t.trial(), t.number(), t.params(), TrialStatus.CANCELLED, t.runId(), t.attempts(), t.metrics(), t.queueWaitMs(),
-                t.leaseWaitMs(), t.startedAt(), t.endedAt(), t.durationMs(), t.gpus(), why, null, t.reusedFrom());
+        String best = record.objective() == null ? null : record.objective().best(trials).map(Trial::trial).orElse(null);
+        record = record.with(status, failure, end, best, trials);
     }
 
     /** The best succeeded trial by the objective; ties go to the lowest trial number. */
     synchronized Optional<Trial> best() {
-        SweepRecord.Objective objective = record.objective();
-        if (objective == null) {
-            return Optional.empty();
-        }
-        boolean higher = objective.direction().equals(direction(MetricDirection.HIGHER_IS_BETTER));
-        Comparator<Trial> byValue = Comparator.comparingDouble(t -> t.metrics().get(objective.metric()));
-        Comparator<Trial> order = (higher ? byValue.reversed() : byValue).thenComparingInt(Trial::number);
-        return record.trials().stream()
-                .filter(t -> t.status() == TrialStatus.SUCCEEDED && t.metrics() != null && t.metrics().get(objective.metric()) != null
-                        && !t.metrics().get(objective.metric()).isNaN())
-                .min(order);
-    }
-
-    static String direction(MetricDirection direction) {
-        return direction == MetricDirection.HIGHER_IS_BETTER ? "higher-is-better" : "lower-is-better";
+        return record.objective() == null ? Optional.empty() : record.objective().best(record.trials());
     }
 
     private void write() {
         RecordJson.writeAtomically(dir.record(), record);
         try {
-            Files.createDirectories(last.getParent());
-            Path tmp = last.resolveSibling(last.getFileName() + ".tmp");
-            Files.copy(dir.record(), tmp, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(tmp, last, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            FileTrees.copyAtomically(dir.record(), last);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("Cannot write " + last, e);
         }

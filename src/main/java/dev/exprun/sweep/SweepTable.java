@@ -2,7 +2,6 @@ package dev.exprun.sweep;
 
 import dev.exprun.core.TextTable;
 import dev.exprun.sweep.SweepRecord.Trial;
-import dev.exprun.sweep.SweepRecord.TrialStatus;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -51,23 +50,13 @@ final class SweepTable {
         if (objective == null) {
             return record.trials().stream().sorted(byNumber).toList();
         }
-        boolean higher = objective.direction().equals("higher-is-better");
-        Comparator<Trial> byValue = Comparator.comparingDouble(t -> value(t, objective.metric(), higher));
-        return record.trials().stream().sorted(Comparator.comparing((Trial t) -> !scored(t, objective.metric()))
-                .thenComparing(byValue).thenComparing(byNumber)).toList();
-    }
-
-    private static boolean scored(Trial t, String metric) {
-        return t.status() == TrialStatus.SUCCEEDED && t.metrics() != null && t.metrics().get(metric) != null
-                && !t.metrics().get(metric).isNaN();
-    }
-
-    /** Best first: higher-is-better values are negated. */
-    private static double value(Trial t, String metric, boolean higher) {
-        if (!scored(t, metric)) {
-            return 0;
-        }
-        double v = t.metrics().get(metric);
-        return higher ? -v : v;
+        Comparator<Trial> bestFirst = objective.bestFirst();
+        return record.trials().stream().sorted((a, b) -> {
+            boolean scoresA = objective.scores(a);
+            if (scoresA != objective.scores(b)) {
+                return scoresA ? -1 : 1; // trials with a score first
+            }
+            return scoresA ? bestFirst.compare(a, b) : byNumber.compare(a, b);
+        }).toList();
     }
 }

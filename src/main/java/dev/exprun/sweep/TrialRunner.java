@@ -25,7 +25,6 @@ import dev.exprun.run.RunResult;
 import dev.exprun.run.RunSettings;
 import dev.exprun.sweep.SweepRecord.Trial;
 import dev.exprun.sweep.SweepRecord.TrialStatus;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -179,12 +178,12 @@ final class TrialRunner {
     private Attempt attempt(int number, Trial queued, Map<String, String> trialParams, int attempt, List<String> attempts, long queueWait,
                             Held held, ExpLog trialLog) {
         GpuLease lease = held.lease();
-        List<String> devices = lease == null ? List.of() : lease.devices().stream().map(this::deviceId).toList();
+        List<String> devices = lease == null ? List.of() : lease.devices().stream().map(k -> slot(k).deviceId()).toList();
         RunSettings trialSettings = settings.run().forTrial(params(trialParams),
                 GpuRequest.devices(devices), settings.limits());
         Instant start = Instant.now();
         String runId = RunId.next(start);
-        RunDirectory dir = createRunDirectory(runId);
+        RunDirectory dir = RunDirectory.created(config.buildDir(), runId);
         attempts.add(runId);
         state.update(number, new Trial(queued.trial(), number, queued.params(), TrialStatus.RUNNING, runId, List.copyOf(attempts), null,
                 queueWait, lease == null ? null : lease.waited().toMillis(), start.toString(), null, null, labels(lease), null, null, null));
@@ -248,13 +247,13 @@ final class TrialRunner {
         return Params.merge(base, config.paramOverrides());
     }
 
-    private String deviceId(String leaseKey) {
-        return pool.stream().filter(s -> s.leaseKey().equals(leaseKey)).findFirst().orElseThrow().deviceId();
+    /** The pool's GPU leased under this key. */
+    private GpuSlot slot(String leaseKey) {
+        return pool.stream().filter(s -> s.leaseKey().equals(leaseKey)).findFirst().orElseThrow();
     }
 
     private List<String> labels(GpuLease lease) {
-        return lease == null ? List.of() : lease.devices().stream()
-                .map(k -> pool.stream().filter(s -> s.leaseKey().equals(k)).findFirst().orElseThrow().label()).toList();
+        return lease == null ? List.of() : lease.devices().stream().map(k -> slot(k).label()).toList();
     }
 
     private Trial ended(Trial queued, TrialStatus status, RunRecord record, List<String> attempts, Long queueWait, GpuLease lease,
@@ -264,15 +263,6 @@ final class TrialRunner {
                 record == null ? null : record.metrics(), queueWait, lease == null ? null : lease.waited().toMillis(),
                 record == null ? null : record.startedAt(), record == null ? null : record.endedAt(),
                 record == null ? null : record.durationMs(), labels(lease), failure == null ? null : firstLine(failure), fault, null);
-    }
-
-    private RunDirectory createRunDirectory(String runId) {
-        try {
-            return RunDirectory.create(config.buildDir(), runId);
-        } catch (IOException e) {
-            throw new ExpError("Cannot create the run directory under " + config.buildDir() + ": " + e.getMessage(),
-                    "check that the build directory is writable", e);
-        }
     }
 
     private static RunRecord read(RunDirectory dir) {
