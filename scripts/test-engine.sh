@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
-# Provision, next to each other, the two container engines, the two local registries and the
-# test images that exp-maven-plugin's tests use, on a Debian 12 machine (run as root); or, with
-# --down, stop and remove all of it.
+# Provision, next to each other, the two container engines, the two local registries, the test
+# images and the one-node Slurm cluster that exp-maven-plugin's tests use, on a Debian 12 machine
+# (run as root); or, with --down, stop and remove all of it.
 #
-#   eval "$(scripts/test-engine.sh)"                    # both engines (default)
+#   eval "$(scripts/test-engine.sh)"                    # everything (podman,docker,slurm)
 #   eval "$(scripts/test-engine.sh --engines podman)"   # Podman only (the quickstart)
 #   scripts/test-engine.sh --down                       # stop and remove everything below
 #   . /run/exp-test-engine.env                          # the same exports, in a later shell
 #
 # ---------------------------------------------------------------------------------------------
-# What a provisioning run leaves running, and where (sizes after a run with both engines):
+# What a provisioning run leaves running, and where (sizes after a run of everything):
 #
 #   Podman's Docker API   unix:///run/podman/podman.sock   (Podman 4.3.1, Docker API 1.41)
 #     `podman system service --time=0`, pid in /run/exp-podman.pid, log /var/log/exp-podman.log.
@@ -30,20 +30,37 @@
 #   Images in both engines: localhost/exp-test/tiny:1 (busybox, 2 MB) and
 #     localhost/exp-test/pytorch-cpu:1.13 (Debian bookworm + python3-torch, 1.3 GB), same image
 #     ids in both engines.
+#   Slurm                 cluster exptest, one node: this host (`hostname -s`, 8 CPUs to Slurm, 80 %
+#                         of its memory), partition debug   (Debian's slurm-wlm 22.05, munge 0.5)
+#     `slurmctld -f /etc/exp-test/slurm.conf` and `slurmd -f /etc/exp-test/slurm.conf` (both
+#     daemonize), pids in /run/exp-slurm{ctld,d}.pid, logs /var/log/exp-slurm{ctld,d}.log, state
+#     and spool in /var/lib/exp-test/slurm (under 1 MB). The clients find the configuration
+#     through SLURM_CONF (exported below); the machine's /etc/slurm/slurm.conf is neither read nor
+#     written, and any slurmctld or slurmd not started with our -f is stopped (same ports).
+#     slurmd runs in its own mount namespace, in which /var/tmp/exp-slurm-unshared is a private
+#     1 MB tmpfs: what the build writes there, jobs cannot see (a "shared" directory the compute
+#     node lacks); every other path is shared. A node left DOWN or DRAIN (tests do that) is
+#     resumed. munged: the machine's, with /etc/munge/munge.key; started only when not running.
 #   Files: /etc/exp-test (configurations, htpasswd), /var/cache/exp-test (1.3 GB, the PyTorch
 #     rootfs tarball: the image is rebuilt from it without debootstrap), /run/exp-test-engine.env (the
-#     export lines), /var/log/exp-test-engine.log (this script's log), /run/exp-test-engine.lock.
+#     export lines), /var/log/exp-test-engine.log (this script's log), /run/exp-test-engine.lock,
+#     /run/exp-munged.started (when this script started munged).
 #   Nothing is started at boot (no systemd units): after a reboot, run the script again.
 #
 # `scripts/test-engine.sh --down` stops all of the above and removes it: our dockerd and its
 # containerd (with every container and image in its data root), the Podman service, both
-# registries, our images (and the containers made from them) in Podman's storage, every file and
-# directory named above, and the bridge. Podman's storage itself is reset only when nothing else
-# is left in it. Installed Debian packages stay installed.
+# registries, our images (and the containers made from them) in Podman's storage, our slurmd
+# (with whatever still runs in its mount namespace: job steps) and slurmctld (with its job
+# records), munged when this script started it, every file and directory named above, and the
+# bridge. Podman's storage itself is reset only when nothing else is left in it. Installed Debian
+# packages stay installed.
 # ---------------------------------------------------------------------------------------------
 #
 # Images:     localhost/exp-test/tiny:1            busybox-static, every applet in /bin
 #             localhost/exp-test/pytorch-cpu:1.13  debootstrap bookworm + python3-torch
+#
+# Exports:    DOCKER_HOST and EXP_TEST_{PODMAN,DOCKER}_HOST, CONTAINERS_{,REGISTRIES_}CONF (with
+#             podman), SLURM_CONF and EXP_TEST_SLURM_{PARTITION,NODE,UNSHARED_DIR} (with slurm).
 #
 # Idempotent: every step checks first; a second run takes a few seconds. Background services are
 # fully detached (setsid/nohup) and survive this script and its caller. Progress goes to stderr;
@@ -80,6 +97,7 @@ readonly CONF_DIR=/etc/exp-test
 readonly PODMAN_CONF=${CONF_DIR}/containers.conf
 readonly PODMAN_REGISTRIES_CONF=${CONF_DIR}/registries.conf
 readonly DOCKER_CONF=${CONF_DIR}/docker-daemon.json
+readonly SLURM_CONF_FILE=${CONF_DIR}/slurm.conf
 readonly HEADER='# written by exp-maven-plugin scripts/test-engine.sh'
 # written by older versions of this script; removed when they still carry our header
 readonly OLD_GLOBAL_FILES=(/etc/containers/containers.conf /etc/containers/registries.conf.d/exp-test.conf)
@@ -98,6 +116,18 @@ readonly REG_PRIVATE="127.0.0.1:${REG_AUTH_PORT}/exp-test/private:1"
 # image names that are ours, in any engine
 readonly OUR_IMAGE_NAMES='^(localhost|127[.]0[.]0[.]1:500[01]|localhost:500[01])/exp-test/'
 
+readonly SLURM_STATE=${STATE_DIR}/slurm
+readonly SLURMCTLD_PIDFILE=/run/exp-slurmctld.pid
+readonly SLURMD_PIDFILE=/run/exp-slurmd.pid
+readonly SLURMCTLD_LOG=/var/log/exp-slurmctld.log
+readonly SLURMD_LOG=/var/log/exp-slurmd.log
+readonly SLURM_PARTITION=debug
+readonly SLURM_NODE_CPUS=8
+readonly SLURM_UNSHARED_DIR=/var/tmp/exp-slurm-unshared
+readonly MUNGE_KEY=/etc/munge/munge.key
+readonly MUNGED_PIDFILE=/run/munge/munged.pid
+readonly MUNGED_STARTED=/run/exp-munged.started # munged's pid, when this script started it
+
 readonly IMAGE_PATH_ENV='PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 readonly APT_LOCK_WAIT=600
 
@@ -107,6 +137,8 @@ export DEBIAN_FRONTEND=noninteractive
 export CONTAINERS_CONF=$PODMAN_CONF CONTAINERS_REGISTRIES_CONF=$PODMAN_REGISTRIES_CONF
 # A caller's engine settings must not redirect this script's own docker and podman calls.
 unset CONTAINER_HOST CONTAINER_CONNECTION DOCKER_HOST DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH
+# Every Slurm client call of this script (scontrol, sinfo, sbatch) talks to our cluster.
+export SLURM_CONF=$SLURM_CONF_FILE
 
 STEP="start"
 TMP_DIRS=()
@@ -116,7 +148,10 @@ TINY_PUSHED=""
 LOG_START=0
 LOG_OPENED="" # set once this run writes to the log
 DOCKER_CLIENT_CONFIG=""
-ENGINES="podman,docker"
+SLURM_NODE=""
+SLURM_STARTED="" # set when this run started slurmctld or slurmd
+SLURM_RESUMED="" # set when this run resumed the node
+ENGINES="podman,docker,slurm" # what to provision (--engines): podman, docker, slurm
 ACTION=provision
 
 log() {
@@ -148,7 +183,8 @@ die() { echo "[test-engine] ${STEP}: $*" >&2; exit 1; }
 
 usage() {
   sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2
-  echo "Options: --engines podman|docker|podman,docker (default: both)   --down   -h|--help" >&2
+  echo "Options: --engines LIST: podman, docker and/or slurm, comma-separated; both = podman,docker;" >&2
+  echo "         all = podman,docker,slurm (the default)   --down   -h|--help" >&2
 }
 
 # Run a command with its output appended to the log.
@@ -206,7 +242,9 @@ write_if_changed() {
   return 0
 }
 
+# has_engine NAME: NAME (podman, docker or slurm) is to be provisioned.
 has_engine() { [[ ",${ENGINES}," == *",$1,"* ]]; }
+has_container_engine() { has_engine podman || has_engine docker; }
 
 # ---------------------------------------------------------------------------------- packages
 
@@ -329,16 +367,24 @@ pids_matching() {
   done
 }
 
+# gone PID: the process has exited. A zombie counts as gone: kill -0 still finds it, and this
+# machine's init can take a minute or more to reap the daemons' (slurmctld's, slurmstepd's).
+gone() {
+  local state
+  state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 0
+  [[ -z "$state" || "$state" == Z ]]
+}
+
 # stop_pid NAME PID SECONDS: SIGTERM, then SIGKILL after SECONDS.
 stop_pid() {
   local name=$1 pid=$2 limit=$3
-  kill -0 "$pid" 2>/dev/null || return 0
+  ! gone "$pid" || return 0
   log "${name}: stopping pid ${pid}"
   kill "$pid" 2>/dev/null || true
-  if ! wait_until "$limit" bash -c "! kill -0 $pid 2>/dev/null"; then
+  if ! wait_until "$limit" gone "$pid"; then
     log "${name}: pid ${pid} did not stop within ${limit} s; killing it"
     kill -9 "$pid" 2>/dev/null || true
-    wait_until 5 bash -c "! kill -0 $pid 2>/dev/null" || die "${name}: pid ${pid} does not stop"
+    wait_until 5 gone "$pid" || die "${name}: pid ${pid} does not stop"
   fi
 }
 
@@ -900,6 +946,239 @@ ensure_images_docker_from_podman() {
   fi
 }
 
+# ----------------------------------------------------------------------------------- slurm
+
+munge_answers() { munge -n 2>/dev/null | unmunge >/dev/null 2>&1; }
+
+mount_ns() { readlink "/proc/$1/ns/mnt" 2>/dev/null; }
+
+our_slurmctld_pids() { pids_matching slurmctld "-f ${SLURM_CONF_FILE}"; }
+our_slurmd_pids() { pids_matching slurmd "-f ${SLURM_CONF_FILE}"; }
+slurmctld_answers() { timeout 15 scontrol ping 2>/dev/null | grep -q 'is UP'; }
+
+# slurmd_hides_dir PID: slurmd PID runs in a mount namespace of its own, with our tmpfs on
+# SLURM_UNSHARED_DIR.
+slurmd_hides_dir() {
+  local ns
+  ns=$(mount_ns "$1") && [[ -n "$ns" && "$ns" != "$(mount_ns self)" ]] || return 1
+  awk -v d="$SLURM_UNSHARED_DIR" '$5 == d && $(NF - 2) == "tmpfs" && $(NF - 1) == "exp-unshared" {f = 1}
+    END {exit !f}' "/proc/$1/mountinfo" 2>/dev/null
+}
+
+ensure_munge() {
+  local parent rc=0
+  if munge_answers; then
+    log "munge: reusing munged (pid $(cat "$MUNGED_PIDFILE" 2>/dev/null || echo '?'))"
+    return 0
+  fi
+  if [[ ! -s "$MUNGE_KEY" ]]; then
+    mkdir -p "$(dirname "$MUNGE_KEY")"
+    dd if=/dev/urandom of="$MUNGE_KEY" bs=1024 count=1 status=none
+    chown munge:munge "$MUNGE_KEY"
+    chmod 400 "$MUNGE_KEY"
+    log "munge: created ${MUNGE_KEY}"
+  fi
+  mkdir -p /run/munge /var/log/munge /var/lib/munge
+  chown -R munge:munge /run/munge /var/log/munge /var/lib/munge /etc/munge
+  # munged forks the daemon and exits once it runs (its own log: /var/log/munge/munged.log)
+  start_detached - "$LOG" runuser -u munge -- munged
+  parent=$STARTED_PID
+  wait_until 30 gone "$parent" || service_failed munged /var/log/munge/munged.log "did not start within 30 s"
+  wait "$parent" || rc=$?
+  ((rc == 0)) || service_failed munged /var/log/munge/munged.log "exited with status ${rc} at start"
+  wait_until 10 munge_answers || service_failed munged /var/log/munge/munged.log "does not answer (munge -n | unmunge)"
+  cat "$MUNGED_PIDFILE" >"$MUNGED_STARTED" 2>/dev/null || echo 0 >"$MUNGED_STARTED"
+  log "munge: started munged (pid $(cat "$MUNGED_STARTED"), log /var/log/munge/munged.log)"
+}
+
+slurm_config() {
+  local node=$1 mem
+  # RealMemory: a little under what slurmd finds (it drains a node that has less than that)
+  mem=$(awk '/^MemTotal:/ {printf "%d", $2 * 0.8 / 1024}' /proc/meminfo)
+  cat <<EOC
+${HEADER}
+# Read by our slurmctld and slurmd (-f) and by the Slurm clients through SLURM_CONF; the
+# machine's /etc/slurm/slurm.conf is not used. One node, this host; jobs run as their user.
+ClusterName=exptest
+SlurmctldHost=${node}
+AuthType=auth/munge
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+SelectType=select/cons_tres
+# CPUs are what jobs use up; memory is not counted (else a job without --mem takes the whole node)
+SelectTypeParameters=CR_CPU
+SlurmUser=root
+StateSaveLocation=${SLURM_STATE}/ctld
+SlurmdSpoolDir=${SLURM_STATE}/d
+SlurmctldPidFile=${SLURMCTLD_PIDFILE}
+SlurmdPidFile=${SLURMD_PIDFILE}
+SlurmctldLogFile=${SLURMCTLD_LOG}
+SlurmdLogFile=${SLURMD_LOG}
+# a node set DOWN (tests do) comes back when its slurmd registers again
+ReturnToService=2
+KillWait=10
+# no mail program on the machine (the default, /bin/mail, makes slurmctld log an error)
+MailProg=/bin/true
+# finished jobs stay visible to scontrol/squeue for 10 minutes
+MinJobAge=600
+# 8 CPUs whatever the machine has (config_overrides: slurmd takes the configuration's word), so
+# that 8 test jobs run at once on a 2-core machine: they mostly wait, they do not compute.
+SlurmdParameters=config_overrides
+NodeName=${node} CPUs=${SLURM_NODE_CPUS} RealMemory=${mem} State=UNKNOWN
+PartitionName=${SLURM_PARTITION} Nodes=${node} Default=YES MaxTime=INFINITE State=UP
+EOC
+}
+
+# Any slurmctld or slurmd that was not started with our configuration (the machine's own, one
+# started by hand): it holds the ports ours need (6817, 6818), so it goes.
+stop_other_slurm_daemons() {
+  local prog pid
+  for prog in slurmctld slurmd; do
+    for pid in $(pids_matching "$prog"); do
+      cmdline_matches "$pid" "$prog" "-f ${SLURM_CONF_FILE}" && continue
+      stop_pid "${prog} not started with -f ${SLURM_CONF_FILE}" "$pid" 30
+    done
+  done
+}
+
+# start_slurm_daemon NAME LOGFILE CMD...: start CMD (which forks the daemon and exits), wait
+# for it to exit and for the daemon NAME (with our -f) to show up; its pid goes to STARTED_PID.
+# LOGFILE gets what CMD prints before the daemon has opened it itself.
+start_slurm_daemon() {
+  local name=$1 logfile=$2; shift 2
+  local parent rc=0
+  start_detached - "$logfile" "$@"
+  parent=$STARTED_PID
+  wait_until 30 gone "$parent" || service_failed "$name" "$logfile" "did not daemonize within 30 s"
+  wait "$parent" || rc=$?
+  ((rc == 0)) || service_failed "$name" "$logfile" "exited with status ${rc} at start"
+  wait_until 10 slurm_daemon_runs "$name" || service_failed "$name" "$logfile" "exited at start"
+  STARTED_PID=$(pids_matching "$name" "-f ${SLURM_CONF_FILE}" | head -n 1)
+}
+slurm_daemon_runs() { [[ -n "$(pids_matching "$1" "-f ${SLURM_CONF_FILE}")" ]]; }
+
+ensure_slurmctld() {
+  local restart=$1 pid rc
+  pid=$(our_slurmctld_pids | head -n 1)
+  if [[ -n "$pid" ]]; then
+    if [[ -n "$restart" ]]; then
+      log "slurmctld: configuration changed"
+      stop_pid slurmctld "$pid" 30
+    elif wait_until 10 slurmctld_answers; then
+      log "slurmctld: reusing (pid ${pid})"
+      return 0
+    else
+      stop_pid "slurmctld (not answering)" "$pid" 30
+    fi
+  fi
+  mkdir -p "${SLURM_STATE}/ctld"
+  start_slurm_daemon slurmctld "$SLURMCTLD_LOG" slurmctld -f "$SLURM_CONF_FILE"
+  rc=0
+  wait_for_service "$STARTED_PID" 30 slurmctld_answers || rc=$?
+  ((rc == 0)) || service_failed slurmctld "$SLURMCTLD_LOG" \
+    "$([[ $rc == 2 ]] && echo "exited at start" || echo "did not answer scontrol ping within 30 s")"
+  SLURM_STARTED=1
+  log "slurmctld: started (pid ${STARTED_PID}, log ${SLURMCTLD_LOG})"
+}
+
+ensure_slurmd() {
+  local restart=$1 pid
+  pid=$(our_slurmd_pids | head -n 1)
+  if [[ -n "$pid" ]]; then
+    if [[ -n "$restart" ]]; then
+      log "slurmd: configuration changed"
+      stop_pid slurmd "$pid" 30
+    elif ! slurmd_hides_dir "$pid"; then
+      stop_pid "slurmd (runs without our tmpfs on ${SLURM_UNSHARED_DIR})" "$pid" 30
+    else
+      log "slurmd: reusing (pid ${pid})"
+      STARTED_PID=$pid
+      return 0
+    fi
+  fi
+  mkdir -p "${SLURM_STATE}/d" "$SLURM_UNSHARED_DIR"
+  chmod 1777 "$SLURM_UNSHARED_DIR"
+  # its own mount namespace (slave: the machine's later mounts still reach it, where they
+  # propagate), in which SLURM_UNSHARED_DIR is a private tmpfs; it goes when slurmd and its
+  # job steps do
+  # shellcheck disable=SC2016
+  start_slurm_daemon slurmd "$SLURMD_LOG" unshare --mount --propagation slave \
+    sh -c 'mount -t tmpfs -o size=1m,mode=1777 exp-unshared "$1" && exec slurmd -f "$2"' \
+    exp-slurmd "$SLURM_UNSHARED_DIR" "$SLURM_CONF_FILE"
+  slurmd_hides_dir "$STARTED_PID" ||
+    service_failed slurmd "$SLURMD_LOG" "(pid ${STARTED_PID}) runs without its tmpfs on ${SLURM_UNSHARED_DIR}"
+  SLURM_STARTED=1
+  log "slurmd: started (pid ${STARTED_PID}, ${SLURM_UNSHARED_DIR} hidden from jobs, log ${SLURMD_LOG})"
+}
+
+slurm_node_state() { sinfo -h -N -n "$SLURM_NODE" -o %T 2>/dev/null | head -n 1; }
+slurm_node_reason() { sinfo -h -N -n "$SLURM_NODE" -o %E 2>/dev/null | head -n 1; }
+
+# slurm_node_ready: the node takes jobs; a node left DOWN or DRAIN (with its slurmd answering:
+# no '*') is resumed, once.
+slurm_node_ready() {
+  local state
+  state=$(slurm_node_state)
+  case $state in
+    idle | mixed | allocated | completing) return 0 ;;
+    down | drain | drained | draining | fail | failing)
+      if [[ -z "$SLURM_RESUMED" ]]; then
+        SLURM_RESUMED=1
+        log "slurm node ${SLURM_NODE}: ${state} (reason: $(slurm_node_reason)); resuming it"
+        quiet scontrol update nodename="$SLURM_NODE" state=resume || true
+      fi
+      ;;
+  esac
+  return 1
+}
+
+ensure_slurm() {
+  local restart="" rc
+  STEP="slurm: munge"
+  ensure_munge
+
+  STEP="slurm configuration"
+  SLURM_NODE=$(hostname -s)
+  if write_if_changed "$SLURM_CONF_FILE" "$(slurm_config "$SLURM_NODE")"; then
+    restart=1
+    log "slurm config: wrote ${SLURM_CONF_FILE}"
+  else
+    log "slurm config: reusing ${SLURM_CONF_FILE}"
+  fi
+
+  STEP="slurm: other daemons"
+  stop_other_slurm_daemons
+  STEP="slurmctld"
+  ensure_slurmctld "$restart"
+  STEP="slurmd"
+  ensure_slurmd "$restart"
+
+  STEP="slurm node ${SLURM_NODE}"
+  rc=0
+  wait_for_service "$STARTED_PID" 60 slurm_node_ready || rc=$?
+  ((rc == 0)) || service_failed "slurm node ${SLURM_NODE}" "$SLURMD_LOG" \
+    "$([[ $rc == 2 ]] && echo "lost its slurmd" || echo "is '$(slurm_node_state)' after 60 s (reason: $(slurm_node_reason))")"
+  if [[ -n "$SLURM_RESUMED" ]]; then
+    log "slurm node ${SLURM_NODE}: resumed, $(slurm_node_state)"
+  else
+    log "slurm node ${SLURM_NODE}: $(slurm_node_state)"
+  fi
+
+  if [[ -n "$SLURM_STARTED" ]]; then
+    STEP="slurm sanity job"
+    local job="" started=$SECONDS
+    rc=0
+    job=$(timeout 60 sbatch --parsable --wait --partition "$SLURM_PARTITION" --chdir / \
+      --output /dev/null --job-name exp-test-sanity --wrap true 2>>"$LOG") || rc=$?
+    job=${job%%;*}
+    if ((rc != 0)); then
+      [[ "$job" =~ ^[0-9]+$ ]] && quiet scancel "$job"
+      die "the sanity job (sbatch --wait --wrap true, job ${job:-none}) $( ((rc == 124)) && echo "did not finish within 60 s" || echo "failed (exit ${rc})"); logs: ${SLURMCTLD_LOG}, ${SLURMD_LOG}"
+    fi
+    log "slurm: sanity job ${job} ran in $((SECONDS - started)) s"
+  fi
+}
+
 # ------------------------------------------------------------------------------------ lock
 
 take_lock() {
@@ -919,6 +1198,7 @@ provision() {
   ensure_packages ca-certificates curl tar busybox-static debootstrap docker-registry \
     apache2-utils git gnupg
   if has_engine podman; then ensure_packages podman runc; fi
+  if has_engine slurm; then ensure_packages slurm-wlm munge; fi
   if has_engine docker; then
     # without recommends: they bring needrestart, and apparmor (needed only where the kernel
     # has AppArmor on) and cgroupfs-mount
@@ -953,27 +1233,34 @@ provision() {
     ensure_docker_engine "$docker_restart"
   fi
 
-  ensure_registries
-
-  if has_engine podman; then
-    ensure_images_primary podman
-    if has_engine docker; then ensure_images_docker_from_podman; fi
-  else
-    ensure_images_primary docker
+  if has_container_engine; then
+    ensure_registries
+    if has_engine podman; then
+      ensure_images_primary podman
+      if has_engine docker; then ensure_images_docker_from_podman; fi
+    else
+      ensure_images_primary docker
+    fi
   fi
+
+  if has_engine slurm; then ensure_slurm; fi
 
   STEP="environment file"
   local lines=()
   if has_engine podman; then
     lines+=("export CONTAINERS_CONF=${PODMAN_CONF}" "export CONTAINERS_REGISTRIES_CONF=${PODMAN_REGISTRIES_CONF}")
     lines+=("export DOCKER_HOST=${PODMAN_HOST}" "export EXP_TEST_PODMAN_HOST=${PODMAN_HOST}")
-  else
+  elif has_engine docker; then
     lines+=("export DOCKER_HOST=${DOCKER_URL}")
   fi
   if has_engine docker; then lines+=("export EXP_TEST_DOCKER_HOST=${DOCKER_URL}"); fi
+  if has_engine slurm; then
+    lines+=("export SLURM_CONF=${SLURM_CONF_FILE}" "export EXP_TEST_SLURM_PARTITION=${SLURM_PARTITION}")
+    lines+=("export EXP_TEST_SLURM_NODE=${SLURM_NODE}" "export EXP_TEST_SLURM_UNSHARED_DIR=${SLURM_UNSHARED_DIR}")
+  fi
   write_if_changed "$ENV_FILE" "$(printf '%s\n' "${lines[@]}")" || true
   STEP="done"
-  log "ready in $((SECONDS - started)) s: $(has_engine podman && echo "podman ${PODMAN_HOST}; ")$(has_engine docker && echo "docker ${DOCKER_URL}; ")registries 127.0.0.1:${REG_PORT}, 127.0.0.1:${REG_AUTH_PORT} (auth); env in ${ENV_FILE}"
+  log "ready in $((SECONDS - started)) s: $(has_engine podman && echo "podman ${PODMAN_HOST}; ")$(has_engine docker && echo "docker ${DOCKER_URL}; ")$(has_container_engine && echo "registries 127.0.0.1:${REG_PORT}, 127.0.0.1:${REG_AUTH_PORT} (auth); ")$(has_engine slurm && echo "slurm node ${SLURM_NODE}, partition ${SLURM_PARTITION}; ")env in ${ENV_FILE}"
   printf '%s\n' "${lines[@]}" >&3
 }
 
@@ -991,6 +1278,13 @@ down_docker() {
   fi
   stop_our_docker
   remove_tree "$DOCKER_EXEC"
+  # dockerd bind-mounts its data root onto itself (to make it shared) and undoes that at
+  # shutdown only when it made that mount: after a dockerd that died, the next one finds the
+  # mount, reuses it and leaves it too
+  local n=0
+  while awk -v d="$DOCKER_DATA" '$2 == d {f = 1} END {exit !f}' /proc/self/mounts && ((n++ < 10)); do
+    quiet umount -l "$DOCKER_DATA" || break
+  done
   if [[ -e "$DOCKER_DATA" ]]; then
     log "docker engine: removing ${DOCKER_DATA} ($(du -sh "$DOCKER_DATA" 2>/dev/null | cut -f1))"
     remove_tree "$DOCKER_DATA"
@@ -1072,6 +1366,46 @@ down_podman() {
   fi
 }
 
+down_slurm() {
+  STEP="down: slurm"
+  local prog pidfile pid p nss=() ns own left=()
+  own=$(mount_ns self)
+  for prog in slurmd slurmctld; do
+    [[ "$prog" == slurmd ]] && pidfile=$SLURMD_PIDFILE || pidfile=$SLURMCTLD_PIDFILE
+    for pid in $({ cat "$pidfile" 2>/dev/null || true; pids_matching "$prog" "-f ${SLURM_CONF_FILE}"; } | sort -un); do
+      cmdline_matches "$pid" "$prog" "-f ${SLURM_CONF_FILE}" || continue
+      if [[ "$prog" == slurmd ]] && ns=$(mount_ns "$pid") && [[ -n "$ns" && "$ns" != "$own" ]]; then
+        nss+=("$ns")
+      fi
+      stop_pid "$prog" "$pid" 30
+    done
+    # what is left in slurmd's own mount namespace: job steps (slurmstepd ignores SIGTERM) and
+    # their processes; with them, the namespace (and its tmpfs) goes
+    if [[ "$prog" == slurmd ]] && ((${#nss[@]})); then
+      for p in /proc/[0-9]*; do
+        pid=${p#/proc/}
+        ns=$(mount_ns "$pid") || continue
+        [[ -n "$ns" && "$ns" != "$own" && " ${nss[*]} " == *" ${ns} "* ]] && left+=("$pid")
+      done
+      if ((${#left[@]})); then
+        log "slurm: killing what is left in slurmd's mount namespace: pid $(describe_pids "${left[@]}")"
+        kill -9 "${left[@]}" 2>/dev/null || true
+        for pid in "${left[@]}"; do wait_until 10 gone "$pid" || die "pid ${pid} does not stop"; done
+      fi
+    fi
+  done
+  rm -f "$SLURMD_PIDFILE" "$SLURMCTLD_PIDFILE" "$SLURMD_LOG" "$SLURMCTLD_LOG" "$SLURM_CONF_FILE"
+  remove_tree "$SLURM_STATE"
+  remove_tree "$SLURM_UNSHARED_DIR"
+  if [[ -f "$MUNGED_STARTED" ]]; then
+    pid=$(cat "$MUNGED_STARTED")
+    if [[ "$pid" =~ ^[0-9]+$ ]] && cmdline_matches "$pid" munged; then
+      stop_pid "munged (started by this script)" "$pid" 15
+    fi
+    rm -f "$MUNGED_STARTED"
+  fi
+}
+
 down_registries() {
   local port pid
   for port in "$REG_PORT" "$REG_AUTH_PORT"; do
@@ -1093,6 +1427,7 @@ down() {
   LOG_OPENED=1
   STEP="down: lock"
   take_lock
+  down_slurm
   down_docker
   down_podman
   down_registries
@@ -1105,7 +1440,7 @@ down() {
   remove_tree "$CONF_DIR"
   for d in /tmp/exp-tiny.* /tmp/exp-docker-config.* /tmp/exp-apt.*; do remove_tree "$d"; done
   STEP="done"
-  log "down in $((SECONDS - started)) s: engines, registries, images and files removed; installed packages stay"
+  log "down in $((SECONDS - started)) s: engines, registries, images, slurm and files removed; installed packages stay"
   LOG_OPENED=""
   rm -f "$ENV_FILE" "$LOG" "$LOCK"
 }
@@ -1124,11 +1459,22 @@ main() {
     esac
     shift
   done
+  # a comma-separated list of podman, docker and slurm, in any order (both: the two engines;
+  # all: everything, as without --engines), kept in that order
+  local e wanted=() known=(podman docker slurm)
   case $ENGINES in
-    both | all | podman,docker | docker,podman) ENGINES=podman,docker ;;
-    podman | docker) ;;
-    *) usage; echo "--engines: podman, docker or podman,docker, not '${ENGINES}'" >&2; exit 2 ;;
+    both) ENGINES=podman,docker ;;
+    all) ENGINES=podman,docker,slurm ;;
   esac
+  IFS=, read -ra wanted <<<"$ENGINES"
+  ((${#wanted[@]})) || { usage; echo "--engines: empty" >&2; exit 2; }
+  for e in "${wanted[@]}"; do
+    [[ " ${known[*]} " == *" ${e} "* ]] ||
+      { usage; echo "--engines: podman, docker and/or slurm, comma-separated, not '${ENGINES}'" >&2; exit 2; }
+  done
+  wanted=()
+  for e in "${known[@]}"; do if has_engine "$e"; then wanted+=("$e"); fi; done
+  ENGINES=$(IFS=,; echo "${wanted[*]}")
   if [[ "$ACTION" == down ]]; then
     down
     return 0
