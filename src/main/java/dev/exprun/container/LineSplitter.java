@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
  * (binary output must not break the build); lines longer than the display limit are cut for the
  * log only, the raw log keeps them whole.
  */
-final class LineSplitter {
+public final class LineSplitter {
     static final int DISPLAY_LIMIT = 16 * 1024;
 
     private final boolean stderr;
@@ -16,12 +16,12 @@ final class LineSplitter {
     private final ByteArrayOutputStream current = new ByteArrayOutputStream(256);
     private long cutBytes;
 
-    LineSplitter(boolean stderr, LogLineSink sink) {
+    public LineSplitter(boolean stderr, LogLineSink sink) {
         this.stderr = stderr;
         this.sink = sink;
     }
 
-    void feed(byte[] data, int offset, int length) {
+    public void feed(byte[] data, int offset, int length) {
         int start = offset;
         int end = offset + length;
         for (int i = offset; i < end; i++) {
@@ -40,7 +40,7 @@ final class LineSplitter {
     }
 
     /** Emits a last line that had no line break: it is output like any other. */
-    void flush() {
+    public void flush() {
         if (current.size() > 0 || cutBytes > 0) {
             emit();
         }

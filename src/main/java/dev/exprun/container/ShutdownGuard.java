@@ -1,6 +1,7 @@
 package dev.exprun.container;
 
 import com.github.dockerjava.api.DockerClient;
+import dev.exprun.core.ShutdownHooks;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,15 +25,10 @@ public final class ShutdownGuard implements AutoCloseable {
     public ShutdownGuard(DockerClient client, Runnable fallbackRecord) {
         this.client = client;
         this.fallbackRecord = fallbackRecord;
-        Thread registered = new Thread(this::onShutdown, "exprun-shutdown");
-        try {
-            Runtime.getRuntime().addShutdownHook(registered);
-        } catch (IllegalStateException e) {
-            // The build is already shutting down (a sweep's trial starting as Ctrl-C came): it must not run.
-            registered = null;
-            interrupted.set(true);
+        this.hook = ShutdownHooks.register(this::onShutdown, "exprun-shutdown");
+        if (hook == null) {
+            interrupted.set(true); // the build is already shutting down (a sweep's trial starting as Ctrl-C came): it must not run
         }
-        this.hook = registered;
     }
 
     /** Stops the container now, from another thread: the run ends as interrupted (a sweep's fail-fast or its Ctrl-C). */
@@ -80,13 +76,6 @@ public final class ShutdownGuard implements AutoCloseable {
     @Override
     public void close() {
         finished.countDown();
-        if (hook == null) {
-            return;
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // Already shutting down: the hook is running and sees 'finished'.
-        }
+        ShutdownHooks.remove(hook); // (during shutdown the hook runs and sees 'finished')
     }
 }

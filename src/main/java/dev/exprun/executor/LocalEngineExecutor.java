@@ -1,14 +1,14 @@
 package dev.exprun.executor;
 
-import dev.exprun.container.ContainerOutcome;
 import dev.exprun.container.ContainerRunner;
-import dev.exprun.container.ContainerSpec;
 import dev.exprun.container.EngineConnection;
-import dev.exprun.container.LogLineSink;
+import dev.exprun.container.LeftoverSweeper;
+import dev.exprun.container.LeftoverSweeper.Leftover;
 import dev.exprun.container.ShutdownGuard;
 import dev.exprun.core.ExpLog;
-import java.nio.file.Path;
-import java.time.Duration;
+import dev.exprun.record.RunRecord.EngineInfo;
+import java.util.List;
+import java.util.function.Consumer;
 
 /** Runs on the engine this build connected to (Docker or Podman, local or remote). */
 public final class LocalEngineExecutor implements RunExecutor {
@@ -26,12 +26,28 @@ public final class LocalEngineExecutor implements RunExecutor {
     }
 
     @Override
-    public ContainerOutcome execute(ContainerSpec spec, Path rawLog, LogLineSink sink, Duration timeout, RunControl control) {
+    public boolean schedulesGpus() {
+        return false;
+    }
+
+    @Override
+    public ExecutionOutcome execute(ExecutionRequest request, RunControl control) {
         // Registered before the container exists (a signal between create and start is covered too), and held
         // until the run's thread has written the record and the note: the hook waits for that.
         ShutdownGuard guard = new ShutdownGuard(engine.client(), control::onShutdown);
         control.bindClose(guard::close);
         control.bindStop(guard::stopNow);
-        return new ContainerRunner(engine, log).run(spec, rawLog, sink, timeout, guard);
+        return ExecutionOutcome.of(new ContainerRunner(engine, log).run(request.spec(), request.rawLog(), request.sink(),
+                request.timeout(), guard));
+    }
+
+    @Override
+    public EngineInfo engineInfo() {
+        return engine.info();
+    }
+
+    @Override
+    public List<Leftover> sweepLeftovers(String projectCoordinates, Consumer<Leftover> beforeRemoval) {
+        return new LeftoverSweeper(engine, log).sweep(projectCoordinates, beforeRemoval);
     }
 }

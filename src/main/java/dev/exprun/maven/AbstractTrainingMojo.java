@@ -3,6 +3,7 @@ package dev.exprun.maven;
 import dev.exprun.record.RunRecord.HostInfo;
 import dev.exprun.record.RunRecord.ProjectInfo;
 import dev.exprun.run.RunConfiguration;
+import dev.exprun.slurm.SlurmConfiguration;
 import java.io.File;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +76,50 @@ abstract class AbstractTrainingMojo extends AbstractEngineMojo {
     @Parameter(property = ExpProperties.GPU_WAIT, defaultValue = "forever")
     protected String gpuWait;
 
+    /** Where runs execute: {@code local} (the build's engine) or {@code slurm} (each run a Slurm job, through sbatch). */
+    @Parameter(property = ExpProperties.EXECUTOR, defaultValue = "local")
+    protected String executor;
+
+    /** Slurm: the partition (sbatch --partition); the cluster's default when unset. */
+    @Parameter(property = ExpProperties.PARTITION)
+    protected String partition;
+
+    /** Slurm: the account to charge (sbatch --account). */
+    @Parameter(property = ExpProperties.ACCOUNT)
+    protected String account;
+
+    /** Slurm: the quality of service (sbatch --qos). */
+    @Parameter(property = ExpProperties.QOS)
+    protected String qos;
+
+    /** Slurm: CPUs per task (sbatch --cpus-per-task). */
+    @Parameter(property = ExpProperties.CPUS_PER_TASK)
+    protected String cpusPerTask;
+
+    /** Slurm: memory per node (sbatch --mem), e.g. {@code 32G}. */
+    @Parameter(property = ExpProperties.MEM)
+    protected String mem;
+
+    /** Slurm: further sbatch options, one per element, e.g. {@code --constraint=a100}. */
+    @Parameter
+    protected List<String> sbatchArgs;
+
+    /** Slurm: what runs the container on the node: {@code podman} (default), {@code docker}, {@code apptainer} or {@code pyxis}. */
+    @Parameter(property = ExpProperties.CONTAINER_RUNTIME, defaultValue = "podman")
+    protected String containerRuntime;
+
+    /** Slurm: where run directories go, on storage the compute nodes see; default the project's target/exp/runs. */
+    @Parameter(property = ExpProperties.SHARED_DIR)
+    protected String sharedDir;
+
+    /** Slurm: how often the build asks Slurm for its jobs' states (one squeue call for all of them); 1s at least. */
+    @Parameter(property = ExpProperties.POLL_INTERVAL, defaultValue = "5s")
+    protected String pollInterval;
+
+    /** Slurm: let Slurm requeue a job whose node failed or that was preempted (the training starts again); off by default. */
+    @Parameter(property = ExpProperties.REQUEUE, defaultValue = "false")
+    protected String requeue;
+
     @Parameter(defaultValue = "${plugin}", readonly = true, required = true)
     protected PluginDescriptor plugin;
 
@@ -95,7 +140,9 @@ abstract class AbstractTrainingMojo extends AbstractEngineMojo {
                 outputs == null ? List.of() : outputs.stream().map(Output::toSpec).toList(),
                 registryCredentials(), System.getenv(),
                 new HostInfo(System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"),
-                        runtime.getMavenVersion(), plugin.getVersion()), recordInGit, null, gpuWait);
+                        runtime.getMavenVersion(), plugin.getVersion()), recordInGit, null, gpuWait, executor,
+                new SlurmConfiguration(partition, account, qos, cpusPerTask, mem, sbatchArgs == null ? List.of() : sbatchArgs,
+                        containerRuntime, sharedDir, pollInterval, requeue));
     }
 
     private Map<String, String> paramOverrides() {

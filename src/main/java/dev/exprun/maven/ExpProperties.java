@@ -18,6 +18,16 @@ final class ExpProperties {
     static final String GPU_REQUEST = "exp.gpuRequest";
     static final String GPU_WAIT = "exp.gpuWait";
     static final String GPUS_PER_TRIAL = "exp.gpusPerTrial";
+    static final String EXECUTOR = "exp.executor";
+    static final String PARTITION = "exp.partition";
+    static final String ACCOUNT = "exp.account";
+    static final String QOS = "exp.qos";
+    static final String CPUS_PER_TASK = "exp.cpusPerTask";
+    static final String MEM = "exp.mem";
+    static final String CONTAINER_RUNTIME = "exp.containerRuntime";
+    static final String SHARED_DIR = "exp.sharedDir";
+    static final String POLL_INTERVAL = "exp.pollInterval";
+    static final String REQUEUE = "exp.requeue";
     static final String GPU_DEVICES = "exp.gpuDevices";
     static final String PARALLEL = "exp.parallel";
     static final String CPUS_PER_TRIAL = "exp.cpusPerTrial";

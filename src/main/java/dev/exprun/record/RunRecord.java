@@ -29,9 +29,20 @@ public record RunRecord(
         String reproduces,
         RuntimeReport runtime,
         KilledInfo killed,
-        SweepTrial sweep) {
+        SweepTrial sweep,
+        SlurmJob slurm) {
 
     public static final String SCHEMA = "exprun.run/v1";
+
+    /** A run that did not go through Slurm. */
+    public RunRecord(String schema, String runId, RunStatus status, Integer exitCode, String failure, ProjectInfo project,
+                     GitProvenance git, ImageInfo image, ContainerInfo container, Map<String, Object> params,
+                     Map<String, Double> metrics, List<OutputFile> outputs, EngineInfo engine, HostInfo host,
+                     String startedAt, String endedAt, Long durationMs, String reproduces, RuntimeReport runtime, KilledInfo killed,
+                     SweepTrial sweep) {
+        this(schema, runId, status, exitCode, failure, project, git, image, container, params, metrics, outputs, engine, host,
+                startedAt, endedAt, durationMs, reproduces, runtime, killed, sweep, null);
+    }
 
     /** A run that is no sweep's trial. */
     public RunRecord(String schema, String runId, RunStatus status, Integer exitCode, String failure, ProjectInfo project,
@@ -61,38 +72,53 @@ public record RunRecord(
 
     public RunRecord withContainer(ContainerInfo value) {
         return new RunRecord(schema, runId, status, exitCode, failure, project, git, image, value, params,
-                metrics, outputs, engine, host, startedAt, endedAt, durationMs, reproduces, runtime, killed, sweep);
+                metrics, outputs, engine, host, startedAt, endedAt, durationMs, reproduces, runtime, killed, sweep, slurm);
     }
 
     public RunRecord withResults(Map<String, Double> newMetrics, List<OutputFile> newOutputs) {
         return new RunRecord(schema, runId, status, exitCode, failure, project, git, image, container, params,
-                newMetrics, newOutputs, engine, host, startedAt, endedAt, durationMs, reproduces, runtime, killed, sweep);
+                newMetrics, newOutputs, engine, host, startedAt, endedAt, durationMs, reproduces, runtime, killed, sweep, slurm);
     }
 
     public RunRecord withEngine(EngineInfo value) {
         return new RunRecord(schema, runId, status, exitCode, failure, project, git, image, container, params,
-                metrics, outputs, value, host, startedAt, endedAt, durationMs, reproduces, runtime, killed, sweep);
+                metrics, outputs, value, host, startedAt, endedAt, durationMs, reproduces, runtime, killed, sweep, slurm);
     }
 
     public RunRecord withSweep(SweepTrial value) {
         return new RunRecord(schema, runId, status, exitCode, failure, project, git, image, container, params,
-                metrics, outputs, engine, host, startedAt, endedAt, durationMs, reproduces, runtime, killed, value);
+                metrics, outputs, engine, host, startedAt, endedAt, durationMs, reproduces, runtime, killed, value, slurm);
+    }
+
+    public RunRecord withSlurm(SlurmJob value) {
+        return new RunRecord(schema, runId, status, exitCode, failure, project, git, image, container, params,
+                metrics, outputs, engine, host, startedAt, endedAt, durationMs, reproduces, runtime, killed, sweep, value);
     }
 
     public RunRecord withRuntime(RuntimeReport value) {
         return new RunRecord(schema, runId, status, exitCode, failure, project, git, image, container, params,
-                metrics, outputs, engine, host, startedAt, endedAt, durationMs, reproduces, value, killed, sweep);
+                metrics, outputs, engine, host, startedAt, endedAt, durationMs, reproduces, value, killed, sweep, slurm);
     }
 
     public RunRecord ended(RunStatus newStatus, Integer newExitCode, String newFailure, String end, long duration) {
         return new RunRecord(schema, runId, newStatus, newExitCode, newFailure, project, git, image, container,
-                params, metrics, outputs, engine, host, startedAt, end, duration, reproduces, runtime, killed, sweep);
+                params, metrics, outputs, engine, host, startedAt, end, duration, reproduces, runtime, killed, sweep, slurm);
     }
 
     /** A run whose build was killed, as a later run found it: endedAt and the duration stay unknown. */
     public RunRecord killed(String newFailure, KilledInfo found) {
         return new RunRecord(schema, runId, RunStatus.KILLED, exitCode, newFailure, project, git, image, container,
-                params, metrics, outputs, engine, host, startedAt, endedAt, durationMs, reproduces, runtime, found, sweep);
+                params, metrics, outputs, engine, host, startedAt, endedAt, durationMs, reproduces, runtime, found, sweep, slurm);
+    }
+
+    /**
+     * The Slurm job that ran it (executor=slurm): its id, partition and node list, Slurm's state and reason as
+     * Slurm last said them (RUNNING while it runs; COMPLETED, FAILED, TIMEOUT, CANCELLED, NODE_FAIL, ... at the end),
+     * the exit code as Slurm writes it (3:0 = code 3, signal 0), the elapsed time as Slurm counts it, how many
+     * times Slurm requeued it, and what ran the container on the node.
+     */
+    public record SlurmJob(String jobId, String partition, String nodes, String state, String reason, String exitCode,
+                           String elapsed, int restarts, String containerRuntime) {
     }
 
     /** The sweep a run is a trial of: its id, the trial's label (t03) and which attempt of the trial this run is (1 first). */

@@ -8,6 +8,9 @@ import dev.exprun.container.ResolvedImage;
 import dev.exprun.core.ExpFailure;
 import dev.exprun.core.ExpLog;
 import dev.exprun.core.FileTrees;
+import dev.exprun.executor.LocalEngineExecutor;
+import dev.exprun.executor.RunExecutor;
+import dev.exprun.slurm.SlurmExecutor;
 import dev.exprun.git.GitProvenance;
 import dev.exprun.git.GitProvenanceResolver;
 import dev.exprun.record.RunRecord.EngineInfo;
@@ -62,14 +65,16 @@ final class BuildPreparation {
             // What the engine is matters before the start only for how to ask for GPUs. Otherwise runs do not
             // wait for it (Podman takes about half a second to answer /version): records get it as soon as it is
             // known, at the latest when a container has ended.
-            EngineInfo info = gpus.requested() ? times.time("engine-info", engine::info) : engine.infoIfKnown().orElse(null);
+            // On Slurm the node's runtime passes the GPUs of the allocation: how this engine would be asked does not matter.
+            boolean localGpus = gpus.requested() && !settings.onSlurm();
+            EngineInfo info = localGpus ? times.time("engine-info", engine::info) : engine.infoIfKnown().orElse(null);
             AtomicBoolean logged = new AtomicBoolean();
             engine.whenIdentified(known -> {
                 if (logged.compareAndSet(false, true)) { // (the line comes as soon as the engine has said, not at the end)
                     log.info("Engine: " + known.describe() + " at " + engine.host() + " (" + engine.source() + ")");
                 }
             });
-            GpuRequestMode gpuMode = gpuMode(settings.gpuRequest(), gpus, info);
+            GpuRequestMode gpuMode = localGpus ? gpuMode(settings.gpuRequest(), gpus, info) : null;
             CompletableFuture<ResolvedImage> resolving = imageLater;
             ResolvedImage image = times.time("image-wait", () -> join(resolving));
             log.info("Image: " + image.reference() + " = " + image.digest()
@@ -78,7 +83,14 @@ final class BuildPreparation {
             if (settings.dirty() != DirtyPolicy.FAIL) {
                 applyDirtyPolicy(settings.dirty(), git, workDir);
             }
-            return new PreparedBuild(git, patch, image, engine, gpuMode, times, log);
+            RunExecutor executor = settings.onSlurm()
+                    ? new SlurmExecutor(settings.slurm(), SlurmExecutor.nodeImage(image, settings.slurm().runtime()), config.hostEnvironment(),
+                            config.baseDir(), log)
+                    : new LocalEngineExecutor(engine, log);
+            if (settings.onSlurm()) {
+                log.info("Executor: " + executor.describe());
+            }
+            return new PreparedBuild(git, patch, image, engine, executor, gpuMode, times);
         } catch (RuntimeException e) {
             if (imageLater != null) {
                 imageLater.cancel(true); // what it still logs or pulls no longer matters
@@ -89,11 +101,8 @@ final class BuildPreparation {
         }
     }
 
-    /** How GPUs are asked of this engine (auto resolved against what it is); null without GPUs. */
+    /** How GPUs are asked of this engine (auto resolved against what it is). */
     private GpuRequestMode gpuMode(GpuRequestMode configured, GpuRequest gpus, EngineInfo info) {
-        if (!gpus.requested()) {
-            return null;
-        }
         GpuRequestMode mode = configured.resolve(info, gpus);
         log.info("GPUs: gpus=" + gpus.text() + " asked as " + mode.json()
                 + (configured == GpuRequestMode.AUTO ? " (gpuRequest=auto, for " + info.name() + ")" : ""));

@@ -22,7 +22,7 @@ public final class ExperimentRunner {
         RunSettings settings = RunSettings.from(config);
         Instant start = Instant.now();
         String runId = RunId.next(start);
-        RunDirectory dir = RunDirectory.created(config.buildDir(), runId);
+        RunDirectory dir = RunDirectory.created(config.buildDir(), runId, settings.sharedDir());
         PhaseTimes times = new PhaseTimes();
         try (PreparedBuild build = new BuildPreparation(log).prepare(config, settings, dir.patch(), dir.root(), settings.gpus(), times);
              GpuLease lease = leaseOrDiscard(config, build, settings, runId, dir)) {

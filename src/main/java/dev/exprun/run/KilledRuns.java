@@ -43,7 +43,7 @@ final class KilledRuns {
                         + ") was killed before the run ended; run " + foundByRun + " found its container at " + now + " and removed it.",
                 new KilledInfo(now, foundByRun, me.host(), me.pid(), leftover.build().host(), leftover.build().pid()));
         RecordJson.writeAtomically(dir.record(), killed);
-        Path buildDir = root.getParent().getParent().getParent(); // <build>/exp/runs/<id>
+        Path buildDir = config.buildDir();
         RecordWriter.replaceIfStillRunning(RunDirectory.lastRun(buildDir), killed);
         RecordWriter.replaceIfStillRunning(RunDirectory.lastReproduction(buildDir), killed);
         log.warn("Run " + record.runId() + " of a killed build (pid " + leftover.build().pid() + ") is now recorded as killed: " + dir.record());

@@ -3,10 +3,8 @@ package dev.exprun.run;
 import dev.exprun.container.EngineConnection;
 import dev.exprun.container.GpuRequest;
 import dev.exprun.container.GpuRequestMode;
-import dev.exprun.container.LeftoverSweeper;
 import dev.exprun.container.ResolvedImage;
 import dev.exprun.core.ExpLog;
-import dev.exprun.executor.LocalEngineExecutor;
 import dev.exprun.executor.RunExecutor;
 import dev.exprun.git.GitProvenance;
 import java.nio.file.Path;
@@ -27,13 +25,13 @@ public final class PreparedBuild implements AutoCloseable {
     private final GpuRequestMode gpuMode;
     private final PhaseTimes times;
 
-    PreparedBuild(GitProvenance git, Path patch, ResolvedImage image, EngineConnection engine, GpuRequestMode gpuMode,
-                  PhaseTimes times, ExpLog log) {
+    PreparedBuild(GitProvenance git, Path patch, ResolvedImage image, EngineConnection engine, RunExecutor executor,
+                  GpuRequestMode gpuMode, PhaseTimes times) {
         this.git = git;
         this.patch = patch;
         this.image = image;
         this.engine = engine;
-        this.executor = new LocalEngineExecutor(engine, log);
+        this.executor = executor;
         this.gpuMode = gpuMode;
         this.times = times;
     }
@@ -82,12 +80,12 @@ public final class PreparedBuild implements AutoCloseable {
     }
 
     /**
-     * Removes the containers of killed builds of this project (and finishes their records) in the background:
+     * Removes the containers (or Slurm jobs) of killed builds of this project (and finishes their records) in the background:
      * they are not in the way of this build's runs. foundBy names who found them (a run or a sweep id).
      */
     public CompletableFuture<Void> sweepLeftovers(RunConfiguration config, boolean recordInGit, String foundBy, ExpLog log) {
         return CompletableFuture.runAsync(() -> times.time("sweep", () ->
-                new LeftoverSweeper(engine, log).sweep(config.project().coordinates(),
+                executor.sweepLeftovers(config.project().coordinates(),
                         leftover -> KilledRuns.finish(leftover, config, recordInGit, foundBy, log))), BuildPreparation::daemon);
     }
 
@@ -101,6 +99,7 @@ public final class PreparedBuild implements AutoCloseable {
 
     @Override
     public void close() {
+        executor.close();
         engine.close();
     }
 }

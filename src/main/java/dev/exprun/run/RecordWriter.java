@@ -8,6 +8,7 @@ import dev.exprun.record.RunRecord.EngineInfo;
 import dev.exprun.record.RunRecord.GpusSeen;
 import dev.exprun.record.RunRecord.OutputFile;
 import dev.exprun.record.RunRecord.RuntimeReport;
+import dev.exprun.record.RunRecord.SlurmJob;
 import dev.exprun.record.RunStatus;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,6 +55,14 @@ final class RecordWriter {
     synchronized void engine(EngineInfo engine) {
         if (engine != null && record.engine() == null) {
             record = record.withEngine(engine);
+        }
+    }
+
+    /** The Slurm job as it changes: written at once, so that its id is in run.json while it is queued or runs. */
+    synchronized void slurm(SlurmJob job) {
+        record = record.withSlurm(job);
+        if (!finished) {
+            RecordJson.writeAtomically(dir.record(), record);
         }
     }
 

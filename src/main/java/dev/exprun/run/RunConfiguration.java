@@ -5,6 +5,7 @@ import dev.exprun.container.ImageReference;
 import dev.exprun.container.RegistryCredentials;
 import dev.exprun.record.RunRecord.HostInfo;
 import dev.exprun.record.RunRecord.ProjectInfo;
+import dev.exprun.slurm.SlurmConfiguration;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,9 @@ public record RunConfiguration(
         HostInfo host,
         String recordInGit,
         String reproduces,
-        String gpuWait) {
+        String gpuWait,
+        String executor,
+        SlurmConfiguration slurm) {
 
     /**
      * The configuration that trains again as a recorded run did: its checkout, its image by digest,
@@ -53,6 +56,6 @@ public record RunConfiguration(
                 ? "missing" : pull;
         return new RunConfiguration(project, checkoutBaseDir, buildDir, pinnedImage, true, reproducePull, dockerHost, "allow",
                 workspaceMount, user, shmSize, network, env, timeout, recordedCommand, null, gpus, gpuRequest, recordedParams, Map.of(),
-                outputs, registryCredentials, hostEnvironment, host, recordInGit, runId, gpuWait);
+                outputs, registryCredentials, hostEnvironment, host, recordInGit, runId, gpuWait, executor, slurm);
     }
 }

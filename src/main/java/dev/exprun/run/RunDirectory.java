@@ -35,6 +35,40 @@ public record RunDirectory(Path root) {
         }
     }
 
+    /**
+     * The run directory made under sharedDir (storage the compute nodes see, executor=slurm), with a link to it
+     * where the project keeps its runs, so that history, verify and tag find it as any other; sharedDir null: the
+     * project's own.
+     */
+    public static RunDirectory created(Path buildDir, String runId, Path sharedDir) {
+        Path local = of(buildDir, runId).root();
+        if (sharedDir == null || sharedDir.equals(local.getParent())) {
+            return created(buildDir, runId);
+        }
+        RunDirectory dir = new RunDirectory(sharedDir.resolve(runId));
+        try {
+            Files.createDirectories(dir.out());
+            Files.createDirectories(dir.in());
+            Files.createDirectories(dir.lib());
+        } catch (IOException e) {
+            throw new ExpError("Cannot create the run directory under the sharedDir " + sharedDir + ": " + e.getMessage(),
+                    "check that <sharedDir> (-Dexp.sharedDir) exists on shared storage and is writable by the build");
+        }
+        try {
+            Files.createDirectories(local.getParent());
+            Files.createSymbolicLink(local, dir.root());
+        } catch (IOException e) {
+            throw new ExpError("Cannot link " + local + " to the run directory " + dir.root() + ": " + e.getMessage(),
+                    "check that the build directory is writable", e);
+        }
+        return dir;
+    }
+
+    /** The Slurm job's script, kept with the run (attached as exp-job). */
+    public Path jobScript() {
+        return root.resolve(dev.exprun.slurm.JobScript.FILE);
+    }
+
     /** target/exp/last-run.json: the newest record of this project's exp:run, which exp:verify and exp:tag act on. */
     public static Path lastRun(Path buildDir) {
         return buildDir.resolve("exp").resolve("last-run.json");

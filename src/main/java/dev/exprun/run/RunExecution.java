@@ -14,6 +14,8 @@ import dev.exprun.core.ExpError;
 import dev.exprun.core.ExpException;
 import dev.exprun.core.ExpFailure;
 import dev.exprun.core.ExpLog;
+import dev.exprun.executor.ExecutionOutcome;
+import dev.exprun.executor.ExecutionRequest;
 import dev.exprun.executor.RunControl;
 import dev.exprun.git.GitProvenance;
 import dev.exprun.metrics.MetricsReader;
@@ -80,7 +82,7 @@ public final class RunExecution {
     /** The engine's identity for the record once the container has ended; a failure to say is a warning then, not a failed run. */
     private void recordEngine(RecordWriter writer) {
         try {
-            writer.engine(build.engine().info());
+            writer.engine(build.executor().engineInfo());
         } catch (ExpException e) {
             log.warn("The engine did not say what it is (" + e.getMessage() + "); the record has no engine section");
         }
@@ -102,10 +104,12 @@ public final class RunExecution {
                 settings.network(), envNames(settings.env()), ConfigValues.format(settings.timeout()),
                 build.gpuMode() == null || !settings.gpus().requested() ? null : build.gpuMode().json(),
                 settings.limits().nanoCpus(), settings.limits().memoryBytes(), null, null);
+        // On Slurm the node's runtime runs the container: the build's engine only resolved the image.
+        RunRecord.EngineInfo engine = settings.onSlurm() ? null : build.engine().infoIfKnown().orElse(null);
         ImageInfo imageInfo = new ImageInfo(image.reference().toString(), image.digest(), image.digestSource(),
                 image.imageId(), image.reference().pinned());
         RunRecord record = new RunRecord(RunRecord.SCHEMA, runId, RunStatus.RUNNING, null, null, config.project(), git,
-                imageInfo, container, settings.params(), null, null, build.engine().infoIfKnown().orElse(null), config.host(),
+                imageInfo, container, settings.params(), null, null, engine, config.host(),
                 start.toString(), null, null, config.reproduces(), null, null, trial);
         RecordJson.writeAtomically(dir.params(), settings.params());
         RecordJson.writeAtomically(dir.provenance(), record);
@@ -127,9 +131,10 @@ public final class RunExecution {
             try (ProgressFollower progress = new ProgressFollower(dir.metricsSeries(), log, PROGRESS_INTERVAL_MILLIS)) {
                 ContainerSpec spec = containerSpec(settings, build.image(), started, dir);
                 log.info("Run " + started.runId() + ": " + String.join(" ", settings.command()));
-                ContainerOutcome outcome;
+                ExecutionOutcome outcome;
+                ExecutionRequest request = new ExecutionRequest(spec, dir.root(), dir.log(), sink, settings.timeout(), writer::slurm);
                 try {
-                    outcome = times.time("container", () -> build.executor().execute(spec, dir.log(), sink, settings.timeout(), control));
+                    outcome = times.time("container", () -> build.executor().execute(request, control));
                 } finally {
                     listener.containerGone();
                 }
@@ -141,7 +146,9 @@ public final class RunExecution {
                 return result;
             } catch (RuntimeException e) {
                 // Whatever broke, the record says so (a status already written stays: finish is once only).
-                build.engine().infoIfKnown().ifPresent(writer::engine);
+                if (!settings.onSlurm()) {
+                    build.engine().infoIfKnown().ifPresent(writer::engine);
+                }
                 writer.finish(RunStatus.FAILED, null, String.valueOf(e.getMessage()));
                 throw e;
             } finally {
@@ -178,15 +185,28 @@ public final class RunExecution {
                 settings.gpus().requested() ? build.gpuMode() : null, settings.limits());
     }
 
-    private RunResult conclude(RunSettings settings, ContainerOutcome outcome, RunControl control, RecordWriter writer,
+    private RunResult conclude(RunSettings settings, ExecutionOutcome execution, RunControl control, RecordWriter writer,
                                RunDirectory dir) {
+        ContainerOutcome outcome = execution.container();
+        if (execution.slurm() != null) {
+            writer.slurm(execution.slurm());
+        }
         GpuCheck.Result gpuCheck = settings.gpus().requested() ? readGpuCheck(dir) : null;
         writer.containerEnded(outcome.containerId(), gpuCheck == null ? null : gpuCheck.seen(), outcome.startedAt(), outcome.endedAt());
         writer.runtime(RuntimeReports.read(dir.out(), log));
         if (outcome.interrupted()) {
-            String why = control.stopReason() != null ? control.stopReason() : "The build was interrupted";
-            writer.finish(RunStatus.INTERRUPTED, outcome.exitCode(), why + "; the container was stopped and removed.");
-            throw new RunInterrupted("Run " + writer.runId() + " was interrupted" + (control.stopReason() == null ? "." : ": " + why + "."));
+            String why = control.stopReason() != null ? control.stopReason()
+                    : execution.failure() != null ? execution.failure() : "The build was interrupted";
+            writer.finish(RunStatus.INTERRUPTED, outcome.exitCode(), why + (settings.onSlurm() ? "; its Slurm job was cancelled."
+                    : "; the container was stopped and removed."));
+            throw new RunInterrupted("Run " + writer.runId() + " was interrupted" + (control.stopReason() == null && execution.failure() == null ? "." : ": " + why + "."));
+        }
+        if (execution.failure() != null) {
+            // The executor's own reason (a node failure, a preemption): the infrastructure's, whatever the exit code.
+            writer.finish(RunStatus.FAILED, outcome.exitCode(), execution.failure());
+            throw new ExpError("Run " + writer.runId() + ": " + execution.failure() + lastLines(outcome),
+                    "run it again" + (settings.onSlurm() ? "; with <requeue>true</requeue> (-Dexp.requeue=true) Slurm starts it again "
+                            + "by itself after a node failure or a preemption" : ""));
         }
         if (outcome.oomKilled()) {
             String message = "The kernel's OOM killer ended the container (exit code 137): it needed more memory than it had.";
@@ -279,6 +299,9 @@ public final class RunExecution {
             list.add(new Attachment(dir.metricsSeries(), "exp-metrics-series", "jsonl"));
         }
         list.add(new Attachment(dir.log(), "exp-log", "txt"));
+        if (Files.isRegularFile(dir.jobScript())) {
+            list.add(new Attachment(dir.jobScript(), "exp-job", "txt"));
+        }
         if (record.git().present() && record.git().dirty() && Files.isRegularFile(dir.patch())) {
             list.add(new Attachment(dir.patch(), "exp-diff", "patch"));
         }

@@ -9,6 +9,7 @@ import dev.exprun.container.PullPolicy;
 import dev.exprun.container.ContainerSpec.Limits;
 import dev.exprun.core.ExpError;
 import dev.exprun.core.ExpFailure;
+import dev.exprun.slurm.SlurmSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,8 @@ public record RunSettings(
         List<OutputSpec> outputs,
         boolean recordInGit,
         Limits limits,
-        Duration gpuWait) {
+        Duration gpuWait,
+        SlurmSettings slurm) {
 
     static final String DEFAULT_SHM = "2g";
     static final String HOST_USER = "host";
@@ -59,13 +61,40 @@ public record RunSettings(
                 workspaceReadOnly(c.workspaceMount()), blankTo(c.user(), HOST_USER).trim(), shm, blankTo(c.network(), null),
                 checkedEnv(c.env()), ConfigValues.duration(c.timeout(), "timeout", "exp.timeout"), command(c),
                 gpus, gpuRequest, Params.merge(c.params(), c.paramOverrides()), c.outputs(), recordInGit(c.recordInGit()), Limits.NONE,
-                ConfigValues.gpuWait(c.gpuWait()));
+                ConfigValues.gpuWait(c.gpuWait()), slurm(c, gpus));
+    }
+
+    /** Where run directories go when it is not the project's target/exp/runs (Slurm's sharedDir); else null. */
+    public java.nio.file.Path sharedDir() {
+        return slurm == null ? null : slurm.sharedDir();
+    }
+
+    /** True when runs go to Slurm as jobs (executor=slurm); false for the build's own engine. */
+    public boolean onSlurm() {
+        return slurm != null;
+    }
+
+    /** The Slurm settings with executor=slurm; null for the local engine. */
+    private static SlurmSettings slurm(RunConfiguration c, GpuRequest gpus) {
+        String executor = blankTo(c.executor(), "local").trim().toLowerCase(java.util.Locale.ROOT);
+        if (executor.equals("local")) {
+            return null;
+        }
+        if (!executor.equals("slurm")) {
+            throw new ExpError("The executor '" + c.executor() + "' is not local or slurm.",
+                    "set <executor> (-Dexp.executor) to local (the build's engine) or slurm (jobs through sbatch)");
+        }
+        if (gpus.requested() && (gpus.count() == null || gpus.count() < 1)) {
+            throw new ExpError("gpus=" + gpus.text() + " names devices or asks for all of them; on Slurm the allocation decides which "
+                    + "GPUs a job gets, so only a count can be asked.", "set <gpus> (-Dexp.gpus) to a count such as 1");
+        }
+        return SlurmSettings.from(c.slurm() == null ? dev.exprun.slurm.SlurmConfiguration.NONE : c.slurm(), c.baseDir());
     }
 
     /** A sweep's trial: the build's settings with the trial's params, its leased GPUs and the per-trial limits. */
     public RunSettings forTrial(Map<String, Object> trialParams, GpuRequest trialGpus, Limits trialLimits) {
         return new RunSettings(image, pull, dirty, workspaceReadOnly, user, shmSizeBytes, network, env, timeout, command,
-                trialGpus, gpuRequest, trialParams, outputs, recordInGit, trialLimits, gpuWait);
+                trialGpus, gpuRequest, trialParams, outputs, recordInGit, trialLimits, gpuWait, slurm);
     }
 
     private static boolean recordInGit(String value) {

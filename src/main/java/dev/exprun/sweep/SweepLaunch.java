@@ -112,7 +112,7 @@ final class SweepLaunch {
     }
 
     private void launch(List<Map<String, String>> trials, SweepState state, SweepStop stop) {
-        GpuLeases leases = settings.gpusPerTrial() == 0 ? null : Leasing.leases(config, build, log);
+        GpuLeases leases = settings.gpusPerTrial() == 0 || build.executor().schedulesGpus() ? null : Leasing.leases(config, build, log);
         TrialRunner runner = new TrialRunner(log, config, build, settings, sweepId, state, stop, leases, pool,
                 settings.run().gpuWait(), parallel);
         AtomicInteger threads = new AtomicInteger();

@@ -41,6 +41,7 @@ public final class SweepRunner {
         List<Map<String, String>> trials = settings.space().trials();
         log.info("Sweep " + sweepId + ": " + settings.space().describe() + (resume != null ? " (resumed)" : ""));
         GpuRequest gpusForMode = settings.gpusPerTrial() == 0 ? GpuRequest.parse("none")
+                : settings.run().onSlurm() ? GpuRequest.parse(String.valueOf(settings.gpusPerTrial()))
                 : settings.gpuDevices().isEmpty() ? GpuRequest.parse("all")
                 : GpuRequest.devices(settings.gpuDevices().subList(0, settings.gpusPerTrial()));
         try (PreparedBuild build = PreparedBuild.prepare(log, runConfig, settings.run(), dir.patch(), resume == null ? dir.root() : null,
@@ -52,16 +53,18 @@ public final class SweepRunner {
                 discard(resume, dir); // no trial ran
                 throw e;
             }
-            int parallel = settings.parallelFor(pool.size());
-            if (settings.gpusPerTrial() > 0 && parallel * settings.gpusPerTrial() > pool.size()) {
+            boolean scheduled = build.executor().schedulesGpus();
+            int parallel = scheduled ? settings.parallelForScheduler(trials.size()) : settings.parallelFor(pool.size());
+            if (!scheduled && settings.gpusPerTrial() > 0 && parallel * settings.gpusPerTrial() > pool.size()) {
                 discard(resume, dir);
                 throw new ExpError("parallel=" + parallel + " trials with " + settings.gpusPerTrial() + " GPU(s) each need "
                         + parallel * settings.gpusPerTrial() + " GPUs, and " + pool.size() + " were found.",
                         "lower <parallel> (-Dexp.parallel), or leave it unset: it defaults to what the GPUs allow");
             }
             log.info("Sweep " + sweepId + ": " + trials.size() + " trial(s), " + parallel + " at once"
-                    + (settings.gpusPerTrial() == 0 ? "" : ", " + settings.gpusPerTrial() + " GPU(s) each of "
-                            + String.join(",", pool.stream().map(GpuSlot::label).toList()))
+                    + (settings.gpusPerTrial() == 0 ? "" : scheduled ? ", " + settings.gpusPerTrial() + " GPU(s) each, as "
+                            + build.executor().describe() + " allocates them"
+                            : ", " + settings.gpusPerTrial() + " GPU(s) each of " + String.join(",", pool.stream().map(GpuSlot::label).toList()))
                     + (settings.objective() == null ? "" : "; objective " + settings.objective() + " ("
                             + settings.recordedObjective().direction().replace('-', ' ') + ")")
                     + "; failurePolicy=" + settings.failurePolicy().text() + (settings.retries() > 0 ? ", retries=" + settings.retries() : ""));
@@ -70,8 +73,8 @@ public final class SweepRunner {
     }
 
     private List<GpuSlot> pool(SweepSettings settings, PreparedBuild build, ProjectInfo project) {
-        if (settings.gpusPerTrial() == 0) {
-            return List.of();
+        if (settings.gpusPerTrial() == 0 || build.executor().schedulesGpus()) {
+            return List.of(); // no GPUs, or the scheduler's to give
         }
         if (!settings.gpuDevices().isEmpty()) {
             return settings.gpuDevices().stream().map(GpuSlot::named).toList();

@@ -37,6 +37,10 @@ record SweepSettings(
             throw new ExpError("gpus=" + run.gpus().text() + " would give every trial the same GPUs.",
                     "a sweep gives each trial its own: set <gpusPerTrial> (-Dexp.gpusPerTrial=1) and leave <gpus> (-Dexp.gpus) unset");
         }
+        if (!devices.isEmpty() && run.onSlurm()) {
+            throw new ExpError("gpuDevices=" + String.join(",", devices) + " names this machine's GPUs, and on Slurm the allocation "
+                    + "decides which GPUs each trial's job gets.", "drop <gpuDevices> (-Dexp.gpuDevices) and keep <gpusPerTrial>");
+        }
         if (!devices.isEmpty() && gpusPerTrial == 0) {
             throw new ExpError("gpuDevices=" + String.join(",", devices) + " is set, and gpusPerTrial is 0: no trial would get a GPU.",
                     "set <gpusPerTrial> (-Dexp.gpusPerTrial=1), or drop <gpuDevices>");
@@ -69,6 +73,14 @@ record SweepSettings(
     }
 
     /** parallel as it applies: the configured one, else one trial per gpusPerTrial GPUs of the pool, else 1. */
+    /**
+     * With a scheduler (Slurm) every trial is submitted at once unless parallel says otherwise: the cluster's
+     * queue, the user's limits (QOS) and the allocation decide what runs, not a guess of this build.
+     */
+    int parallelForScheduler(int trials) {
+        return parallel > 0 ? parallel : Math.max(1, trials);
+    }
+
     int parallelFor(int poolSize) {
         if (parallel > 0) {
             return parallel;

@@ -179,11 +179,13 @@ final class TrialRunner {
                             Held held, ExpLog trialLog) {
         GpuLease lease = held.lease();
         List<String> devices = lease == null ? List.of() : lease.devices().stream().map(k -> slot(k).deviceId()).toList();
-        RunSettings trialSettings = settings.run().forTrial(params(trialParams),
-                GpuRequest.devices(devices), settings.limits());
+        // A scheduler (Slurm) is asked for a count and decides which GPUs; here the trial names what it leased.
+        GpuRequest gpus = build.executor().schedulesGpus() ? GpuRequest.parse(String.valueOf(settings.gpusPerTrial()))
+                : GpuRequest.devices(devices);
+        RunSettings trialSettings = settings.run().forTrial(params(trialParams), gpus, settings.limits());
         Instant start = Instant.now();
         String runId = RunId.next(start);
-        RunDirectory dir = RunDirectory.created(config.buildDir(), runId);
+        RunDirectory dir = RunDirectory.created(config.buildDir(), runId, settings.run().sharedDir());
         attempts.add(runId);
         state.update(number, new Trial(queued.trial(), number, queued.params(), TrialStatus.RUNNING, runId, List.copyOf(attempts), null,
                 queueWait, lease == null ? null : lease.waited().toMillis(), start.toString(), null, null, labels(lease), null, null, null));
@@ -227,8 +229,8 @@ final class TrialRunner {
     }
 
     private GpuLease lease(String trial) throws InterruptedException {
-        if (settings.gpusPerTrial() == 0) {
-            return null;
+        if (settings.gpusPerTrial() == 0 || leases == null) {
+            return null; // no GPUs, or the scheduler's to give
         }
         List<String> keys = pool.stream().map(GpuSlot::leaseKey).toList();
         return stop.whileWaiting(() -> leases.acquire(keys, settings.gpusPerTrial(), gpuWait, "trial " + trial + " of sweep " + sweepId));

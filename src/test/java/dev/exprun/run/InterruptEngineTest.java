@@ -10,11 +10,9 @@ import dev.exprun.record.RecordJson;
 import dev.exprun.record.RunRecord;
 import dev.exprun.record.RunStatus;
 import dev.exprun.testing.CapturingLog;
+import dev.exprun.testing.ChildBuild;
 import dev.exprun.testing.Projects;
 import dev.exprun.testing.TestEngine;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,30 +43,9 @@ class InterruptEngineTest {
     }
 
     private Process startBuildAndWaitForTraining(Path repo) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), InterruptHarness.class.getName(), repo.toString(), project)
-                .redirectErrorStream(true);
+        ProcessBuilder pb = ChildBuild.java(List.of(), InterruptHarness.class, repo.toString(), project);
         pb.environment().put("DOCKER_HOST", TestEngine.host());
-        Process build = pb.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(build.getInputStream(), StandardCharsets.UTF_8));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        String line;
-        while ((line = out.readLine()) != null && System.nanoTime() < deadline) {
-            if (line.equals("[out] started")) {
-                Thread drain = new Thread(() -> {
-                    try {
-                        out.lines().forEach(l -> { });
-                    } catch (java.io.UncheckedIOException e) {
-                        // The process was killed: its output ends here.
-                    }
-                });
-                drain.setDaemon(true);
-                drain.start();
-                return build;
-            }
-        }
-        build.destroyForcibly();
-        throw new AssertionError("the build never started training");
+        return ChildBuild.startAndAwait(pb, line -> line.equals("[out] started"), 60);
     }
 
     @Test

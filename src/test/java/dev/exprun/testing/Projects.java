@@ -4,6 +4,7 @@ import dev.exprun.artifacts.OutputSpec;
 import dev.exprun.record.RunRecord.HostInfo;
 import dev.exprun.record.RunRecord.ProjectInfo;
 import dev.exprun.run.RunConfiguration;
+import dev.exprun.slurm.SlurmConfiguration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -62,6 +63,8 @@ public final class Projects {
         public String recordInGit = "notes";
         public String gpuRequest;
         public String gpuWait;
+        public String executor;
+        public SlurmConfiguration slurm = SlurmConfiguration.NONE;
 
         Config(Path baseDir, String project, List<String> command) {
             this.baseDir = baseDir;
@@ -73,7 +76,8 @@ public final class Projects {
             return new RunConfiguration(new ProjectInfo("test.exprun", project, "1.0-SNAPSHOT"), baseDir, baseDir.resolve("target"),
                     image, false, pull, null, dirty, workspaceMount, null, null, null, env, timeout, command, null, gpus, gpuRequest,
                     params, paramOverrides, outputs, Map.of(), hostEnv,
-                    new HostInfo("Linux", "amd64", System.getProperty("java.version"), "test", "test"), recordInGit, null, gpuWait);
+                    new HostInfo("Linux", "amd64", System.getProperty("java.version"), "test", "test"), recordInGit, null, gpuWait, executor,
+                    slurm);
         }
     }
 }

@@ -1,12 +1,7 @@
 package dev.exprun.testing;
 
 import dev.exprun.container.EngineConnection;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The real engine the tests use, provisioned by scripts/test-engine.sh: Podman's Docker API, or a real
@@ -84,25 +79,7 @@ public final class TestEngine {
     public static String docker(String... args) {
         List<String> command = new java.util.ArrayList<>(List.of("docker", "-H", host()));
         command.addAll(List.of(args));
-        try {
-            Path out = Files.createTempFile("docker", ".out");
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("docker " + String.join(" ", args) + " timed out");
-            }
-            String text = Files.readString(out);
-            Files.delete(out);
-            if (p.exitValue() != 0) {
-                throw new IllegalStateException("docker " + String.join(" ", args) + " failed: " + text);
-            }
-            return text.trim();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Cmd.run(null, java.util.Map.of(), command);
     }
 
     /** Containers carrying a label (any value), for leak checks. */
