@@ -38,7 +38,7 @@ public final class SlurmExecutor implements RunExecutor {
     private final SlurmCommands commands;
     private final JobMonitor monitor;
     private final ExpLog log;
-    private volatile Integer stopGrace;
+    private Integer stopGrace;
 
     /** image: the pinned image as the node's runtime names it; environment: the build's (PATH, SLURM_CONF). */
     public SlurmExecutor(SlurmSettings settings, String image, Map<String, String> environment, Path workDir, ExpLog log) {
@@ -129,7 +129,7 @@ public final class SlurmExecutor implements RunExecutor {
      * How long the script gives a stopped container: half of the cluster's KillWait (the time Slurm waits after
      * SIGTERM before it kills the job's processes, the script among them), so the container is gone before that.
      */
-    private int stopGrace() {
+    private synchronized int stopGrace() { // once per build, however many trials ask at once
         Integer known = stopGrace;
         if (known == null) {
             SlurmCommands.Result r = commands.run("scontrol", List.of("show", "config"));
