@@ -171,7 +171,16 @@ public final class SlurmExecutor implements RunExecutor {
                                 + "<sharedDir> (-Dexp.sharedDir) to such a directory; the job's own message, if any, is in "
                                 + request.rawLog() + " as the node sees it");
             }
-            return outcome(end, guard, follower.tail(), running[0], ended);
+            return outcome(end, guard, follower.tail(), running[0] != null ? running[0] : markedAt(runDir), ended);
+        }
+    }
+
+    /** When the job's script started, by its marker: a job shorter than a poll is never seen running. */
+    private static Instant markedAt(Path runDir) {
+        try {
+            return Files.getLastModifiedTime(runDir.resolve(JobScript.MARKER)).toInstant();
+        } catch (IOException e) {
+            return null; // it never started
         }
     }
 

@@ -92,6 +92,7 @@ class SlurmEngineTest {
         assertEquals(0, job.restarts());
         assertEquals(TestSlurm.runtime(), job.containerRuntime());
         assertNotNull(job.elapsed());
+        assertNotNull(record.container().startedAt(), "when it started, even for a job shorter than a poll");
         List<String> out = log.lines().stream().filter(l -> l.startsWith("INFO [out] line ")).toList();
         assertEquals(2000, out.size(), "every line of the job's output reached the log");
         assertEquals("INFO [out] line 1999", out.get(out.size() - 1));
