@@ -8,6 +8,7 @@ import dev.exprun.container.ShutdownGuard;
 import dev.exprun.core.ExpLog;
 import dev.exprun.record.RunRecord.EngineInfo;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /** Runs on the engine this build connected to (Docker or Podman, local or remote). */
@@ -44,6 +45,11 @@ public final class LocalEngineExecutor implements RunExecutor {
     @Override
     public EngineInfo engineInfo() {
         return engine.info();
+    }
+
+    @Override
+    public Optional<EngineInfo> engineInfoIfKnown() {
+        return engine.infoIfKnown();
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.exprun.executor;
 import dev.exprun.container.LeftoverSweeper.Leftover;
 import dev.exprun.record.RunRecord.EngineInfo;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -30,6 +31,9 @@ public interface RunExecutor extends AutoCloseable {
 
     /** What ran the containers, for the record; null when the executor cannot say (a Slurm node's runtime). */
     EngineInfo engineInfo();
+
+    /** What ran the containers if already known, without asking (the start record, a failed run); empty when it cannot say. */
+    Optional<EngineInfo> engineInfoIfKnown();
 
     /**
      * Ends what killed builds of this project left running (their containers or jobs); beforeRemoval sees

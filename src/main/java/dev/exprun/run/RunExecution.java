@@ -104,12 +104,10 @@ public final class RunExecution {
                 settings.network(), envNames(settings.env()), ConfigValues.format(settings.timeout()),
                 build.gpuMode() == null || !settings.gpus().requested() ? null : build.gpuMode().json(),
                 settings.limits().nanoCpus(), settings.limits().memoryBytes(), null, null);
-        // On Slurm the node's runtime runs the container: the build's engine only resolved the image.
-        RunRecord.EngineInfo engine = settings.onSlurm() ? null : build.engine().infoIfKnown().orElse(null);
         ImageInfo imageInfo = new ImageInfo(image.reference().toString(), image.digest(), image.digestSource(),
                 image.imageId(), image.reference().pinned());
         RunRecord record = new RunRecord(RunRecord.SCHEMA, runId, RunStatus.RUNNING, null, null, config.project(), git,
-                imageInfo, container, settings.params(), null, null, engine, config.host(),
+                imageInfo, container, settings.params(), null, null, build.executor().engineInfoIfKnown().orElse(null), config.host(),
                 start.toString(), null, null, config.reproduces(), null, null, trial);
         RecordJson.writeAtomically(dir.params(), settings.params());
         RecordJson.writeAtomically(dir.provenance(), record);
@@ -146,9 +144,7 @@ public final class RunExecution {
                 return result;
             } catch (RuntimeException e) {
                 // Whatever broke, the record says so (a status already written stays: finish is once only).
-                if (!settings.onSlurm()) {
-                    build.engine().infoIfKnown().ifPresent(writer::engine);
-                }
+                build.executor().engineInfoIfKnown().ifPresent(writer::engine);
                 writer.finish(RunStatus.FAILED, null, String.valueOf(e.getMessage()));
                 throw e;
             } finally {

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -87,6 +88,11 @@ public final class SlurmExecutor implements RunExecutor {
     @Override
     public EngineInfo engineInfo() {
         return null; // the node's runtime ran it; the record's slurm section says which
+    }
+
+    @Override
+    public Optional<EngineInfo> engineInfoIfKnown() {
+        return Optional.empty();
     }
 
     SlurmCommands commands() {

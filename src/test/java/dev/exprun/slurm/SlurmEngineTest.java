@@ -66,6 +66,14 @@ class SlurmEngineTest {
         return TestSlurm.onSlurm(Projects.config(repo, project, command));
     }
 
+    /** Waits (a minute at most) until the node's containers of this project are gone: a stopped job's script removes them. */
+    private void awaitNoContainers() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!containers().isEmpty() && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+    }
+
     private List<String> containers() {
         return TestEngine.containersLabelled(ContainerLabels.PROJECT + "=test.exprun:" + project);
     }
@@ -181,10 +189,7 @@ class SlurmEngineTest {
         // The node did not really die: the first attempt's script stops its container, and Slurm refuses to launch the
         // job again on the node while that step still ends ("already running"). A real failed node takes it with it.
         String jobId = RecordJson.read(new RunDirectory(runDirs(repo).get(0)).record(), RunRecord.class).slurm().jobId();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!containers().isEmpty() && System.nanoTime() < deadline) {
-            TimeUnit.MILLISECONDS.sleep(200);
-        }
+        awaitNoContainers();
         assertEquals(List.of(), containers(), "the first attempt's container was stopped");
         TestSlurm.nodeUp();
         TestSlurm.command("scontrol", "update", "jobid=" + jobId, "starttime=now"); // (Slurm holds a requeued job for 2 minutes)
@@ -239,10 +244,7 @@ class SlurmEngineTest {
         assertEquals("CANCELLED", record.slurm().state());
         assertEquals("Slurm job " + jobId + " was cancelled outside this build (scancel, or the cluster's admin); its Slurm job was cancelled.",
                 record.failure());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!containers().isEmpty() && System.nanoTime() < deadline) {
-            TimeUnit.MILLISECONDS.sleep(200); // the cancelled job's script stops its container
-        }
+        awaitNoContainers();
         assertEquals(List.of(), containers());
     }
 

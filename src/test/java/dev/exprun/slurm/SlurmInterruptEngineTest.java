@@ -32,6 +32,14 @@ class SlurmInterruptEngineTest {
     Path tmp;
     private final String project = "slurmint" + Long.toHexString(System.nanoTime());
 
+    /** Waits (a minute at most) until the node's containers of this project are gone: a stopped job's script removes them. */
+    private void awaitNoContainers() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!containers().isEmpty() && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+    }
+
     private List<String> containers() {
         return TestEngine.containersLabelled(ContainerLabels.PROJECT + "=test.exprun:" + project);
     }
@@ -98,10 +106,7 @@ class SlurmInterruptEngineTest {
         assertEquals(RunStatus.KILLED, killed.status());
         assertEquals(next.record().runId(), killed.killed().foundByRun());
         assertEquals(pid, killed.killed().buildPid());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!containers().isEmpty() && System.nanoTime() < deadline) {
-            TimeUnit.MILLISECONDS.sleep(200); // the cancelled job's script stops its container
-        }
+        awaitNoContainers();
         assertEquals(List.of(), containers());
     }
 }
