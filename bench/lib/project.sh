@@ -1,8 +1,9 @@
 # Sourced by bench cases. exp_project: a minimal pom-packaged project that runs COMMAND (one sh -c line) in IMAGE
-# through exp:run, in a fresh git repository with one commit and a clean work tree.
-# Usage: exp_project DIR ARTIFACT_ID IMAGE COMMAND PLUGIN_VERSION
+# through exp:run, in a fresh git repository with one commit and a clean work tree. The run cache is off unless
+# CACHE says otherwise: the other cases measure training, and would otherwise time cache hits from the second run on.
+# Usage: exp_project DIR ARTIFACT_ID IMAGE COMMAND PLUGIN_VERSION [CACHE]
 exp_project() {
-  local dir=$1 artifact=$2 image=$3 command=$4 version=$5
+  local dir=$1 artifact=$2 image=$3 command=$4 version=$5 cache=${6:-off}
   rm -rf "$dir"; mkdir -p "$dir"
   cat > "$dir/pom.xml" <<POM
 <project xmlns="http://maven.apache.org/POM/4.0.0">
@@ -14,11 +15,12 @@ exp_project() {
       <image>$image</image>
       <pull>never</pull>
       <command><arg>sh</arg><arg>-c</arg><arg>$command</arg></command>
+      <cache>$cache</cache>
     </configuration>
   </plugin></plugins></build>
 </project>
 POM
-  echo target/ > "$dir/.gitignore"
+  printf 'target/\ndata/\n' > "$dir/.gitignore"
   git -C "$dir" init -q -b main
   git -C "$dir" config user.name bench
   git -C "$dir" config user.email bench@example.invalid

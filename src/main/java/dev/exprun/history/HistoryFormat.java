@@ -50,7 +50,7 @@ public final class HistoryFormat {
                 e.commit().substring(0, 10),
                 refs(e),
                 e.runId() == null ? "-" : e.runId(),
-                e.status(),
+                e.cachedFrom() == null ? e.status() : "cached", // succeeded, with the outputs of an earlier run
                 e.imageDigest() == null ? "-" : shortDigest(e.imageDigest())));
         for (String m : metrics) {
             Double v = e.metrics().get(m);
@@ -121,6 +121,9 @@ public final class HistoryFormat {
         m.put("tags", e.tags());
         m.put("runId", e.runId());
         m.put("status", e.status());
+        if (e.cachedFrom() != null) {
+            m.put("cachedFrom", e.cachedFrom());
+        }
         m.put("imageDigest", e.imageDigest());
         m.put("metrics", e.metrics());
         return m;

@@ -54,7 +54,7 @@ public final class RunHistory {
             notesByCommit.forEach((commit, runs) -> runs.stream().filter(r -> sweep == null || sweep.equals(r.sweep()))
                     .forEach(r -> entries.add(new HistoryEntry(HistoryEntry.Source.NOTE,
                     r.startedAt(), commit, r.branch(), tagsByCommit.getOrDefault(commit, List.of()), r.runId(), r.status(),
-                    r.imageDigest(), r.metrics() == null ? Map.of() : r.metrics()))));
+                    r.imageDigest(), r.metrics() == null ? Map.of() : r.metrics(), r.cachedFrom()))));
             if (sweep == null) {
                 fromTags.forEach(e -> entries.add(withTags(e, tagsByCommit)));
             }
@@ -109,7 +109,7 @@ public final class RunHistory {
 
     private static HistoryEntry withTags(HistoryEntry e, Map<String, List<String>> tagsByCommit) {
         return new HistoryEntry(e.source(), e.date(), e.commit(), e.branch(), tagsByCommit.getOrDefault(e.commit(), List.of()),
-                e.runId(), e.status(), e.imageDigest(), e.metrics());
+                e.runId(), e.status(), e.imageDigest(), e.metrics(), e.cachedFrom());
     }
 
     /** One walk over HEAD's history, stopping as soon as every commit that has an entry has been seen. */

@@ -37,9 +37,22 @@ public record RunNote(
         List<String> nondeterministicOps,
         String sweep,
         String trial,
-        RunRecord.SlurmJob slurm) {
+        RunRecord.SlurmJob slurm,
+        String cachedFrom,
+        RunRecord.CacheKey cache) {
 
     public static final String SCHEMA = "exprun.note/v1";
+
+    /** A note without a cache key (written before the run cache, or of a run with cache=off). */
+    public RunNote(String schema, String runId, String status, String startedAt, String project, String commit, String branch,
+                   String describe, boolean dirty, String patchSha256, String image, String imageDigest, List<String> command,
+                   Map<String, Object> params, Map<String, Double> metrics, List<Artifact> artifacts, String engine,
+                   List<String> gpus, String reproduces, String imageDigestSource, String gpuDriver, List<String> nondeterministicOps,
+                   String sweep, String trial, RunRecord.SlurmJob slurm) {
+        this(schema, runId, status, startedAt, project, commit, branch, describe, dirty, patchSha256, image, imageDigest, command,
+                params, metrics, artifacts, engine, gpus, reproduces, imageDigestSource, gpuDriver, nondeterministicOps, sweep, trial,
+                slurm, null, null);
+    }
 
     /** A note of a run that did not go through Slurm (or was written before Slurm runs were kept). */
     public RunNote(String schema, String runId, String status, String startedAt, String project, String commit, String branch,
@@ -94,6 +107,7 @@ public record RunNote(
                 run.metrics() == null ? Map.of() : run.metrics(), new ArrayList<>(artifacts),
                 run.engine() == null ? null : run.engine().name() + " " + run.engine().version(), gpus, reproduces,
                 run.image() == null ? null : run.image().digestSource(), gpuDriver, nondeterministic,
-                run.sweep() == null ? null : run.sweep().sweepId(), run.sweep() == null ? null : run.sweep().trial(), run.slurm());
+                run.sweep() == null ? null : run.sweep().sweepId(), run.sweep() == null ? null : run.sweep().trial(), run.slurm(),
+                run.cachedFrom(), run.cache());
     }
 }

@@ -1,5 +1,7 @@
 package dev.exprun.maven;
 
+import dev.exprun.artifacts.ArtifactSource;
+import dev.exprun.cache.CacheConfiguration;
 import dev.exprun.record.RunRecord.HostInfo;
 import dev.exprun.record.RunRecord.ProjectInfo;
 import dev.exprun.run.RunConfiguration;
@@ -7,12 +9,17 @@ import dev.exprun.slurm.SlurmConfiguration;
 import java.io.File;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.maven.plugin.descriptor.PluginDescriptor;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.rtinfo.RuntimeInformation;
 import org.apache.maven.settings.crypto.SettingsDecrypter;
+import org.eclipse.aether.RepositorySystem;
+import org.eclipse.aether.artifact.DefaultArtifact;
+import org.eclipse.aether.resolution.ArtifactRequest;
+import org.eclipse.aether.resolution.ArtifactResolutionException;
 
 /** Goals that train: exp:run, and exp:reproduce, which trains again as a recorded run did. */
 abstract class AbstractTrainingMojo extends AbstractEngineMojo {
@@ -120,6 +127,28 @@ abstract class AbstractTrainingMojo extends AbstractEngineMojo {
     @Parameter(property = ExpProperties.REQUEUE, defaultValue = "false")
     protected String requeue;
 
+    /**
+     * The run cache: {@code use} (an earlier successful run with the same key is verified and reused instead of
+     * training), {@code refresh} (train, and become the entry), {@code off} (train, write no key).
+     */
+    @Parameter(property = ExpProperties.CACHE, defaultValue = "use")
+    protected String cache;
+
+    /** {@code false}: this training is never served from the cache (its result is meant to differ run to run). */
+    @Parameter(property = ExpProperties.CACHEABLE, defaultValue = "true")
+    protected String cacheable;
+
+    /**
+     * Globs of the project's files the training reads ({@code train.py}, {@code src/**}); only they enter the cache key,
+     * so an edit elsewhere (the README) still hits. Unset: the whole work tree counts. On the command line comma-separated.
+     */
+    @Parameter(property = ExpProperties.CACHE_INPUTS)
+    protected List<String> cacheInputs;
+
+    /** Any text: a new salt starts the cache afresh (what the key cannot see changed: a dataset outside git). */
+    @Parameter(property = ExpProperties.CACHE_SALT)
+    protected String cacheSalt;
+
     @Parameter(defaultValue = "${plugin}", readonly = true, required = true)
     protected PluginDescriptor plugin;
 
@@ -142,7 +171,29 @@ abstract class AbstractTrainingMojo extends AbstractEngineMojo {
                 new HostInfo(System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"),
                         runtime.getMavenVersion(), plugin.getVersion()), recordInGit, null, gpuWait, executor,
                 new SlurmConfiguration(partition, account, qos, cpusPerTask, mem, sbatchArgs == null ? List.of() : sbatchArgs,
-                        containerRuntime, sharedDir, pollInterval, requeue));
+                        containerRuntime, sharedDir, pollInterval, requeue),
+                new CacheConfiguration(cache, cacheable, cacheInputs == null ? List.of() : cacheInputs, cacheSalt));
+    }
+
+    /**
+     * Published artifacts through Maven's resolver, by {@code groupId:artifactId:type:classifier:version}: the local
+     * repository, then the project's remote ones (the run cache's shared store, exp:reproduce's patches).
+     */
+    protected ArtifactSource artifacts(RepositorySystem repositorySystem) {
+        return coordinates -> {
+            String[] p = coordinates.split(":");
+            if (p.length != 5) {
+                return Optional.empty();
+            }
+            ArtifactRequest request = new ArtifactRequest(new DefaultArtifact(p[0], p[1], p[3], p[2], p[4]),
+                    project.getRemoteProjectRepositories(), null);
+            try {
+                return Optional.of(repositorySystem.resolveArtifact(session.getRepositorySession(), request).getArtifact().getFile().toPath());
+            } catch (ArtifactResolutionException e) {
+                getLog().debug("Cannot resolve " + coordinates + ": " + e.getMessage());
+                return Optional.empty();
+            }
+        };
     }
 
     private Map<String, String> paramOverrides() {

@@ -64,6 +64,10 @@ final class ExpProperties {
     static final String B = "exp.b";
     static final String REF = "exp.ref";
     static final String TOLERANCE = "exp.tolerance";
+    static final String CACHE = "exp.cache";
+    static final String CACHEABLE = "exp.cacheable";
+    static final String CACHE_INPUTS = "exp.cacheInputs";
+    static final String CACHE_SALT = "exp.cacheSalt";
     /** Prefix of -Dexp.param.NAME=VALUE, which overrides {@code <params>}. */
     static final String PARAM_PREFIX = "exp.param.";
 

@@ -2,21 +2,16 @@ package dev.exprun.maven;
 
 import dev.exprun.core.ExpError;
 import dev.exprun.core.ExpLog;
-import dev.exprun.reproduce.ArtifactSource;
 import dev.exprun.reproduce.ReproduceRequest;
 import dev.exprun.reproduce.Reproducer;
 import dev.exprun.reproduce.Tolerance;
 import java.util.Map;
-import java.util.Optional;
 import javax.inject.Inject;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.rtinfo.RuntimeInformation;
 import org.apache.maven.settings.crypto.SettingsDecrypter;
 import org.eclipse.aether.RepositorySystem;
-import org.eclipse.aether.artifact.DefaultArtifact;
-import org.eclipse.aether.resolution.ArtifactRequest;
-import org.eclipse.aether.resolution.ArtifactResolutionException;
 
 /**
  * Runs a recorded run again exactly as it ran (its commit in a temporary worktree, its patch, its
@@ -57,24 +52,6 @@ public class ReproduceMojo extends AbstractTrainingMojo {
             throw new ExpError("exp:reproduce needs the run to reproduce.",
                     "name it: mvn exp:reproduce -Dexp.ref=v1.0-prod-ready (a run id, tag or commit; exp:history lists them)");
         }
-        new Reproducer(log).reproduce(new ReproduceRequest(configuration(), ref, tolerance, tolerances, artifacts()));
-    }
-
-    /** Published artifacts through Maven's resolver: the local repository, then the project's remote ones. */
-    private ArtifactSource artifacts() {
-        return coordinates -> {
-            String[] p = coordinates.split(":");
-            if (p.length != 5) {
-                return Optional.empty();
-            }
-            ArtifactRequest request = new ArtifactRequest(new DefaultArtifact(p[0], p[1], p[3], p[2], p[4]),
-                    project.getRemoteProjectRepositories(), null);
-            try {
-                return Optional.of(repositorySystem.resolveArtifact(session.getRepositorySession(), request).getArtifact().getFile().toPath());
-            } catch (ArtifactResolutionException e) {
-                getLog().debug("Cannot resolve " + coordinates + ": " + e.getMessage());
-                return Optional.empty();
-            }
-        };
+        new Reproducer(log).reproduce(new ReproduceRequest(configuration(), ref, tolerance, tolerances, artifacts(repositorySystem)));
     }
 }

@@ -10,6 +10,7 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.project.MavenProjectHelper;
 import org.apache.maven.rtinfo.RuntimeInformation;
 import org.apache.maven.settings.crypto.SettingsDecrypter;
+import org.eclipse.aether.RepositorySystem;
 
 /**
  * Trains in a pinned container with full git provenance and attaches the results (record, metrics,
@@ -19,11 +20,14 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
 public class RunMojo extends AbstractTrainingMojo {
 
     private final MavenProjectHelper projectHelper;
+    private final RepositorySystem repositorySystem;
 
     @Inject
-    public RunMojo(MavenProjectHelper projectHelper, SettingsDecrypter settingsDecrypter, RuntimeInformation runtime) {
+    public RunMojo(MavenProjectHelper projectHelper, SettingsDecrypter settingsDecrypter, RuntimeInformation runtime,
+                   RepositorySystem repositorySystem) {
         super(settingsDecrypter, runtime);
         this.projectHelper = projectHelper;
+        this.repositorySystem = repositorySystem;
     }
 
     @Override
@@ -33,12 +37,13 @@ public class RunMojo extends AbstractTrainingMojo {
 
     @Override
     protected void executeGoal(ExpLog log) {
-        RunResult result = new ExperimentRunner(log).run(configuration());
+        RunResult result = new ExperimentRunner(log, artifacts(repositorySystem)).run(configuration());
         for (Attachment a : result.attachments()) {
             projectHelper.attachArtifact(project, a.type(), a.classifier(), a.file().toFile());
             log.info("Attached " + a.classifier() + " (" + a.type() + "): " + a.file());
         }
         project.setContextValue(AbstractRunGoalMojo.RECORD_CONTEXT_KEY, result.directory().record().toString());
-        log.info("Run " + result.record().runId() + " succeeded; record: " + result.directory().record());
+        log.info("Run " + result.record().runId() + " succeeded" + (result.record().cachedFrom() == null ? ""
+                : " (served from the cache: the outputs of run " + result.record().cachedFrom() + ")") + "; record: " + result.directory().record());
     }
 }

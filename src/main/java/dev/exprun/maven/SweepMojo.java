@@ -14,6 +14,7 @@ import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProjectHelper;
 import org.apache.maven.rtinfo.RuntimeInformation;
 import org.apache.maven.settings.crypto.SettingsDecrypter;
+import org.eclipse.aether.RepositorySystem;
 
 /**
  * Runs the trials of a search space, {@code parallel} at once, each a complete exp:run with its own GPUs,
@@ -88,11 +89,14 @@ public class SweepMojo extends AbstractTrainingMojo {
     private String resume;
 
     private final MavenProjectHelper projectHelper;
+    private final RepositorySystem repositorySystem;
 
     @Inject
-    public SweepMojo(MavenProjectHelper projectHelper, SettingsDecrypter settingsDecrypter, RuntimeInformation runtime) {
+    public SweepMojo(MavenProjectHelper projectHelper, SettingsDecrypter settingsDecrypter, RuntimeInformation runtime,
+                     RepositorySystem repositorySystem) {
         super(settingsDecrypter, runtime);
         this.projectHelper = projectHelper;
+        this.repositorySystem = repositorySystem;
     }
 
     @Override
@@ -102,7 +106,7 @@ public class SweepMojo extends AbstractTrainingMojo {
 
     @Override
     protected void executeGoal(ExpLog log) {
-        SweepResult result = new SweepRunner(log).run(new SweepConfiguration(configuration(), space(), parallel, gpusPerTrial,
+        SweepResult result = new SweepRunner(log, artifacts(repositorySystem)).run(new SweepConfiguration(configuration(), space(), parallel, gpusPerTrial,
                 gpuDevices, cpusPerTrial, memoryPerTrial, failurePolicy, retries, objective, higherIsBetter, lowerIsBetter, resume));
         for (Attachment a : result.attachments()) {
             projectHelper.attachArtifact(project, a.type(), a.classifier(), a.file().toFile());

@@ -31,7 +31,7 @@ public class VerifyMojo extends AbstractRunGoalMojo {
         }
         RunRecord run = GateCheck.readRun(recordPath());
         List<GateResult> results = GateCheck.evaluate(all, run.metrics());
-        log.info("Gates for run " + run.runId() + ":");
+        log.info("Gates for run " + run.runId() + (run.cachedFrom() == null ? "" : " (served from the cache: run " + run.cachedFrom() + "'s metrics)") + ":");
         GateCheck.table(results).forEach(line -> log.info("  " + line));
         GateCheck.requirePassed(run.runId(), run.metrics(), results);
     }

@@ -30,9 +30,21 @@ public record RunRecord(
         RuntimeReport runtime,
         KilledInfo killed,
         SweepTrial sweep,
-        SlurmJob slurm) {
+        SlurmJob slurm,
+        String cachedFrom,
+        CacheKey cache) {
 
     public static final String SCHEMA = "exprun.run/v1";
+
+    /** A run without a cache key (cache=off, not cacheable, or written before the run cache). */
+    public RunRecord(String schema, String runId, RunStatus status, Integer exitCode, String failure, ProjectInfo project,
+                     GitProvenance git, ImageInfo image, ContainerInfo container, Map<String, Object> params,
+                     Map<String, Double> metrics, List<OutputFile> outputs, EngineInfo engine, HostInfo host,
+                     String startedAt, String endedAt, Long durationMs, String reproduces, RuntimeReport runtime, KilledInfo killed,
+                     SweepTrial sweep, SlurmJob slurm) {
+        this(schema, runId, status, exitCode, failure, project, git, image, container, params, metrics, outputs, engine, host,
+                startedAt, endedAt, durationMs, reproduces, runtime, killed, sweep, slurm, null, null);
+    }
 
     /** A run that did not go through Slurm. */
     public RunRecord(String schema, String runId, RunStatus status, Integer exitCode, String failure, ProjectInfo project,
@@ -72,43 +84,57 @@ public record RunRecord(
 
     public RunRecord withContainer(ContainerInfo value) {
         return new RunRecord(schema, runId, status, exitCode, failure, project, git, image, value, params,
-                metrics, outputs, engine, host, startedAt, endedAt, durationMs, reproduces, runtime, killed, sweep, slurm);
+                metrics, outputs, engine, host, startedAt, endedAt, durationMs, reproduces, runtime, killed, sweep, slurm, cachedFrom, cache);
     }
 
     public RunRecord withResults(Map<String, Double> newMetrics, List<OutputFile> newOutputs) {
         return new RunRecord(schema, runId, status, exitCode, failure, project, git, image, container, params,
-                newMetrics, newOutputs, engine, host, startedAt, endedAt, durationMs, reproduces, runtime, killed, sweep, slurm);
+                newMetrics, newOutputs, engine, host, startedAt, endedAt, durationMs, reproduces, runtime, killed, sweep, slurm, cachedFrom, cache);
     }
 
     public RunRecord withEngine(EngineInfo value) {
         return new RunRecord(schema, runId, status, exitCode, failure, project, git, image, container, params,
-                metrics, outputs, value, host, startedAt, endedAt, durationMs, reproduces, runtime, killed, sweep, slurm);
+                metrics, outputs, value, host, startedAt, endedAt, durationMs, reproduces, runtime, killed, sweep, slurm, cachedFrom, cache);
     }
 
     public RunRecord withSweep(SweepTrial value) {
         return new RunRecord(schema, runId, status, exitCode, failure, project, git, image, container, params,
-                metrics, outputs, engine, host, startedAt, endedAt, durationMs, reproduces, runtime, killed, value, slurm);
+                metrics, outputs, engine, host, startedAt, endedAt, durationMs, reproduces, runtime, killed, value, slurm, cachedFrom, cache);
     }
 
     public RunRecord withSlurm(SlurmJob value) {
         return new RunRecord(schema, runId, status, exitCode, failure, project, git, image, container, params,
-                metrics, outputs, engine, host, startedAt, endedAt, durationMs, reproduces, runtime, killed, sweep, value);
+                metrics, outputs, engine, host, startedAt, endedAt, durationMs, reproduces, runtime, killed, sweep, value, cachedFrom, cache);
     }
 
     public RunRecord withRuntime(RuntimeReport value) {
         return new RunRecord(schema, runId, status, exitCode, failure, project, git, image, container, params,
-                metrics, outputs, engine, host, startedAt, endedAt, durationMs, reproduces, value, killed, sweep, slurm);
+                metrics, outputs, engine, host, startedAt, endedAt, durationMs, reproduces, value, killed, sweep, slurm, cachedFrom, cache);
     }
 
     public RunRecord ended(RunStatus newStatus, Integer newExitCode, String newFailure, String end, long duration) {
         return new RunRecord(schema, runId, newStatus, newExitCode, newFailure, project, git, image, container,
-                params, metrics, outputs, engine, host, startedAt, end, duration, reproduces, runtime, killed, sweep, slurm);
+                params, metrics, outputs, engine, host, startedAt, end, duration, reproduces, runtime, killed, sweep, slurm, cachedFrom, cache);
     }
 
     /** A run whose build was killed, as a later run found it: endedAt and the duration stay unknown. */
     public RunRecord killed(String newFailure, KilledInfo found) {
         return new RunRecord(schema, runId, RunStatus.KILLED, exitCode, newFailure, project, git, image, container,
-                params, metrics, outputs, engine, host, startedAt, endedAt, durationMs, reproduces, runtime, found, sweep, slurm);
+                params, metrics, outputs, engine, host, startedAt, endedAt, durationMs, reproduces, runtime, found, sweep, slurm, cachedFrom, cache);
+    }
+
+    /** The run with its cache key, written into the starting record. */
+    public RunRecord withCache(CacheKey value) {
+        return new RunRecord(schema, runId, status, exitCode, failure, project, git, image, container, params,
+                metrics, outputs, engine, host, startedAt, endedAt, durationMs, reproduces, runtime, killed, sweep, slurm, cachedFrom, value);
+    }
+
+    /**
+     * The run cache's key (schema exprun.cache/v1): the SHA-256 of what the training sees, the cacheInputs globs it
+     * was taken over (empty: the whole work tree), and each part hashed (tree, changes, image, command, params, env,
+     * gpus, runtime, contract, salt), so that a later miss can say which part changed. Values are never in it.
+     */
+    public record CacheKey(String key, List<String> inputs, Map<String, String> parts) {
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.exprun.reproduce;
 
+import dev.exprun.artifacts.ArtifactSource;
 import dev.exprun.run.RunConfiguration;
 import java.util.Map;
 

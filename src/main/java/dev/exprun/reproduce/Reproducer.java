@@ -1,5 +1,6 @@
 package dev.exprun.reproduce;
 
+import dev.exprun.artifacts.ArtifactSource;
 import dev.exprun.artifacts.Sha256;
 import dev.exprun.container.ImageReference;
 import dev.exprun.container.ResolvedImage;

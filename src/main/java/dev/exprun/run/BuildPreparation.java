@@ -43,8 +43,26 @@ final class BuildPreparation {
      * preparing fails (nothing ran), or null to keep it (a resumed sweep's); gpus: the GPUs of a run, for how to ask for them (none: no GPUs).
      */
     PreparedBuild prepare(RunConfiguration config, RunSettings settings, Path patch, Path workDir, GpuRequest gpus, PhaseTimes times) {
+        return prepare(config, settings, patch, workDir, gpus, times, null);
+    }
+
+    /** The git provenance alone, the dirty policy applied (its patch in patch); workDir goes when the policy refuses. */
+    GitProvenance gitOnly(RunConfiguration config, RunSettings settings, Path patch, Path workDir, PhaseTimes times) {
         GitProvenanceResolver resolver = new GitProvenanceResolver(log, config.hostEnvironment());
-        CompletableFuture<GitProvenance> gitLater = settings.dirty() == DirtyPolicy.FAIL
+        try {
+            return times.time("git", () -> resolveGit(resolver, config, patch, workDir, settings));
+        } catch (RuntimeException e) {
+            FileTrees.deleteQuietly(workDir);
+            throw e;
+        }
+    }
+
+    /** resolved: the git provenance from {@link #gitOnly} (dirty policy applied), or null to resolve it beside the engine. */
+    PreparedBuild prepare(RunConfiguration config, RunSettings settings, Path patch, Path workDir, GpuRequest gpus, PhaseTimes times,
+                          GitProvenance resolved) {
+        GitProvenanceResolver resolver = new GitProvenanceResolver(log, config.hostEnvironment());
+        CompletableFuture<GitProvenance> gitLater = resolved != null ? CompletableFuture.completedFuture(resolved)
+                : settings.dirty() == DirtyPolicy.FAIL
                 ? CompletableFuture.completedFuture(times.time("git", () -> resolveGit(resolver, config, patch, workDir, settings)))
                 : CompletableFuture.supplyAsync(() -> times.time("git",
                         () -> resolver.resolve(config.baseDir(), config.buildDir(), patch)), BuildPreparation::daemon);
@@ -80,7 +98,7 @@ final class BuildPreparation {
             log.info("Image: " + image.reference() + " = " + image.digest()
                     + (image.digestSource().equals(ResolvedImage.IMAGE_ID) ? " (image id: never pushed)" : ""));
             GitProvenance git = times.time("git-wait", () -> join(gitLater));
-            if (settings.dirty() != DirtyPolicy.FAIL) {
+            if (settings.dirty() != DirtyPolicy.FAIL && resolved == null) {
                 applyDirtyPolicy(settings.dirty(), git, workDir);
             }
             RunExecutor executor = settings.onSlurm()

@@ -1,6 +1,7 @@
 package dev.exprun.run;
 
 import dev.exprun.artifacts.OutputSpec;
+import dev.exprun.cache.CacheConfiguration;
 import dev.exprun.container.ImageReference;
 import dev.exprun.container.RegistryCredentials;
 import dev.exprun.record.RunRecord.HostInfo;
@@ -43,11 +44,13 @@ public record RunConfiguration(
         String reproduces,
         String gpuWait,
         String executor,
-        SlurmConfiguration slurm) {
+        SlurmConfiguration slurm,
+        CacheConfiguration cache) {
 
     /**
      * The configuration that trains again as a recorded run did: its checkout, its image by digest,
-     * its command and params (no -D overrides), uncommitted changes allowed (the recorded patch is one).
+     * its command and params (no -D overrides), uncommitted changes allowed (the recorded patch is one). It never uses
+     * the run cache: a reproduction is a question whether training again gives the same numbers.
      */
     public RunConfiguration reproducing(String runId, Path checkoutBaseDir, String pinnedImage, List<String> recordedCommand,
                                         Map<String, String> recordedParams) {
@@ -56,6 +59,7 @@ public record RunConfiguration(
                 ? "missing" : pull;
         return new RunConfiguration(project, checkoutBaseDir, buildDir, pinnedImage, true, reproducePull, dockerHost, "allow",
                 workspaceMount, user, shmSize, network, env, timeout, recordedCommand, null, gpus, gpuRequest, recordedParams, Map.of(),
-                outputs, registryCredentials, hostEnvironment, host, recordInGit, runId, gpuWait, executor, slurm);
+                outputs, registryCredentials, hostEnvironment, host, recordInGit, runId, gpuWait, executor, slurm,
+                CacheConfiguration.OFF);
     }
 }

@@ -22,6 +22,7 @@ import dev.exprun.metrics.MetricsReader;
 import dev.exprun.metrics.ProgressFollower;
 import dev.exprun.record.RecordJson;
 import dev.exprun.record.RunRecord;
+import dev.exprun.record.RunRecord.CacheKey;
 import dev.exprun.record.RunRecord.ContainerInfo;
 import dev.exprun.record.RunRecord.ImageInfo;
 import dev.exprun.record.RunRecord.OutputFile;
@@ -57,16 +58,16 @@ public final class RunExecution {
     }
 
     /**
-     * Runs once in dir (created, empty). trial: the sweep trial it is, or null; sink: the container's lines;
-     * listener: hears of the run's control and of its container's end.
+     * Runs once in dir (created, empty). trial: the sweep trial it is, or null; key: the run cache's key the record
+     * keeps (null: none); sink: the container's lines; listener: hears of the run's control and of its container's end.
      */
-    public RunResult run(RunSettings settings, String runId, Instant start, RunDirectory dir, SweepTrial trial, LogLineSink sink,
-                         RunListener listener) {
+    public RunResult run(RunSettings settings, String runId, Instant start, RunDirectory dir, SweepTrial trial, CacheKey key,
+                         LogLineSink sink, RunListener listener) {
         GitProvenance git = build.git();
         if (git.present() && git.dirty() && !build.patch().equals(dir.patch())) {
             copyPatch(dir);
         }
-        RunRecord started = build.times().time("record", () -> startRecord(settings, runId, start, git, build.image(), trial, dir));
+        RunRecord started = build.times().time("record", () -> startRecord(settings, runId, start, git, build.image(), trial, key, dir));
         return execute(settings, started, dir, sink, listener);
     }
 
@@ -89,7 +90,7 @@ public final class RunExecution {
     }
 
     private RunRecord startRecord(RunSettings settings, String runId, Instant start, GitProvenance git, ResolvedImage image,
-                                  SweepTrial trial, RunDirectory dir) {
+                                  SweepTrial trial, CacheKey key, RunDirectory dir) {
         Path workspace = git.present() ? Path.of(git.workTree()) : config.baseDir().toAbsolutePath();
         String projectPath = git.present() ? git.projectPath() : "";
         String workingDir = RunDirectory.CONTAINER_WORKSPACE + (projectPath.isEmpty() ? "" : "/" + projectPath);
@@ -108,7 +109,7 @@ public final class RunExecution {
                 image.imageId(), image.reference().pinned());
         RunRecord record = new RunRecord(RunRecord.SCHEMA, runId, RunStatus.RUNNING, null, null, config.project(), git,
                 imageInfo, container, settings.params(), null, null, build.executor().engineInfoIfKnown().orElse(null), config.host(),
-                start.toString(), null, null, config.reproduces(), null, null, trial);
+                start.toString(), null, null, config.reproduces(), null, null, trial).withCache(key);
         RecordJson.writeAtomically(dir.params(), settings.params());
         RecordJson.writeAtomically(dir.provenance(), record);
         RecordJson.writeAtomically(dir.record(), record);
@@ -301,7 +302,7 @@ public final class RunExecution {
         if (record.git().present() && record.git().dirty() && Files.isRegularFile(dir.patch())) {
             list.add(new Attachment(dir.patch(), "exp-diff", "patch"));
         }
-        outputs.forEach(o -> list.add(new Attachment(o.file(), o.classifier(), o.type())));
+        outputs.forEach(o -> list.add(new Attachment(o.file(), o.classifier(), o.type(), o.path(), o.sha256())));
         return list;
     }
 

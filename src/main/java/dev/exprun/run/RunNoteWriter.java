@@ -55,6 +55,10 @@ final class RunNoteWriter {
         }
         for (Attachment a : attached) {
             String coordinates = project.groupId() + ":" + project.artifactId() + ":" + a.type() + ":" + a.classifier() + ":" + project.version();
+            if (a.sha256() != null) { // known already: an output, or a file served from the run cache
+                list.add(new RunNote.Artifact(coordinates, a.classifier(), a.type(), a.outputPath(), a.sha256()));
+                continue;
+            }
             OutputFile output = output(record, dir, a.file());
             list.add(new RunNote.Artifact(coordinates, a.classifier(), a.type(), output == null ? null : output.path(),
                     output != null ? output.sha256() : sha256(a, record)));

@@ -2,6 +2,7 @@ package dev.exprun.run;
 
 import dev.exprun.artifacts.OutputCollector;
 import dev.exprun.artifacts.OutputSpec;
+import dev.exprun.cache.CacheSettings;
 import dev.exprun.container.GpuRequest;
 import dev.exprun.container.GpuRequestMode;
 import dev.exprun.container.ImageReference;
@@ -33,7 +34,8 @@ public record RunSettings(
         boolean recordInGit,
         Limits limits,
         Duration gpuWait,
-        SlurmSettings slurm) {
+        SlurmSettings slurm,
+        CacheSettings cache) {
 
     static final String DEFAULT_SHM = "2g";
     static final String HOST_USER = "host";
@@ -57,11 +59,12 @@ public record RunSettings(
         if (gpus.requested() && gpuRequest != GpuRequestMode.AUTO) {
             gpus.deviceRequest(gpuRequest); // a count asked as CDI, or CDI names asked as nvidia: refused before anything runs
         }
+        Map<String, Object> params = Params.merge(c.params(), c.paramOverrides());
         return new RunSettings(image, PullPolicy.parse(c.pull()), DirtyPolicy.parse(c.dirty()),
                 workspaceReadOnly(c.workspaceMount()), blankTo(c.user(), HOST_USER).trim(), shm, blankTo(c.network(), null),
                 checkedEnv(c.env()), ConfigValues.duration(c.timeout(), "timeout", "exp.timeout"), command(c),
-                gpus, gpuRequest, Params.merge(c.params(), c.paramOverrides()), c.outputs(), recordInGit(c.recordInGit()), Limits.NONE,
-                ConfigValues.gpuWait(c.gpuWait()), slurm(c, gpus));
+                gpus, gpuRequest, params, c.outputs(), recordInGit(c.recordInGit()), Limits.NONE,
+                ConfigValues.gpuWait(c.gpuWait()), slurm(c, gpus), CacheSettings.from(c.cache(), params));
     }
 
     /** Where run directories go when it is not the project's target/exp/runs (Slurm's sharedDir); else null. */
@@ -94,7 +97,7 @@ public record RunSettings(
     /** A sweep's trial: the build's settings with the trial's params, its leased GPUs and the per-trial limits. */
     public RunSettings forTrial(Map<String, Object> trialParams, GpuRequest trialGpus, Limits trialLimits) {
         return new RunSettings(image, pull, dirty, workspaceReadOnly, user, shmSizeBytes, network, env, timeout, command,
-                trialGpus, gpuRequest, trialParams, outputs, recordInGit, trialLimits, gpuWait, slurm);
+                trialGpus, gpuRequest, trialParams, outputs, recordInGit, trialLimits, gpuWait, slurm, cache.forParams(trialParams));
     }
 
     private static boolean recordInGit(String value) {

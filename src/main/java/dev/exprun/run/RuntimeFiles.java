@@ -14,6 +14,7 @@ import java.util.List;
 public final class RuntimeFiles {
     static final String PYTHON_MODULE = "exprun.py";
     private static final List<String> FILES = List.of(PYTHON_MODULE, GpuCheck.SCRIPT);
+    private static volatile String version;
 
     private RuntimeFiles() {
     }
@@ -27,6 +28,31 @@ public final class RuntimeFiles {
                 Files.copy(in, libDir.resolve(name));
             }
         }
+    }
+
+    /**
+     * The runtime's version as the run cache keys it: the sha256 of its files, so that a plugin whose runtime
+     * changed trains again and one that changed elsewhere does not.
+     */
+    static String version() {
+        String known = version;
+        if (known == null) {
+            java.security.MessageDigest digest = dev.exprun.artifacts.Sha256.newDigest();
+            for (String name : FILES) {
+                try (InputStream in = RuntimeFiles.class.getResourceAsStream("/dev/exprun/runtime/" + name)) {
+                    if (in == null) {
+                        throw new IllegalStateException("the plugin jar lacks " + name);
+                    }
+                    digest.update((name + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    digest.update(in.readAllBytes());
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            known = java.util.HexFormat.of().formatHex(digest.digest());
+            version = known;
+        }
+        return known;
     }
 
     /** /exp/lib first, then what the user or else the image had. */

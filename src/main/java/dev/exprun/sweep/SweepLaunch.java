@@ -1,5 +1,6 @@
 package dev.exprun.sweep;
 
+import dev.exprun.artifacts.ArtifactSource;
 import dev.exprun.container.BuildIdentity;
 import dev.exprun.core.ExpLog;
 import dev.exprun.lease.GpuLeases;
@@ -42,9 +43,11 @@ final class SweepLaunch {
     private final ResumeIndex resume;
     private final Instant start;
     private final Map<Integer, RunResult> results = new ConcurrentHashMap<>();
+    private final ArtifactSource artifacts;
 
     SweepLaunch(ExpLog log, RunConfiguration config, SweepSettings settings, PreparedBuild build, String sweepId, SweepDirectory dir,
-                List<GpuSlot> pool, int parallel, ResumeIndex resume, Instant start) {
+                List<GpuSlot> pool, int parallel, ResumeIndex resume, Instant start, ArtifactSource artifacts) {
+        this.artifacts = artifacts;
         this.log = log;
         this.config = config;
         this.settings = settings;
@@ -114,7 +117,7 @@ final class SweepLaunch {
     private void launch(List<Map<String, String>> trials, SweepState state, SweepStop stop) {
         GpuLeases leases = settings.gpusPerTrial() == 0 || build.executor().schedulesGpus() ? null : Leasing.leases(config, build, log);
         TrialRunner runner = new TrialRunner(log, config, build, settings, sweepId, state, stop, leases, pool,
-                settings.run().gpuWait(), parallel);
+                settings.run().gpuWait(), parallel, artifacts);
         AtomicInteger threads = new AtomicInteger();
         // The launcher takes the slots in trial order; a trial gives its slot back when its container is gone,
         // and writes its record and note while the next one runs: so more threads than slots, never more than trials.

@@ -1,5 +1,7 @@
 package dev.exprun.sweep;
 
+import dev.exprun.artifacts.ArtifactSource;
+import dev.exprun.cache.CacheKeys;
 import dev.exprun.container.GpuDiscovery;
 import dev.exprun.container.GpuRequest;
 import dev.exprun.core.ExpError;
@@ -24,9 +26,17 @@ import java.util.Map;
  */
 public final class SweepRunner {
     private final ExpLog log;
+    private final ArtifactSource artifacts;
 
+    /** A sweep whose trials' cache looks in the run directories and git notes only (no Maven repositories). */
     public SweepRunner(ExpLog log) {
+        this(log, ArtifactSource.NONE);
+    }
+
+    /** artifacts: where the cache fetches a noted run's published files (Maven's repositories). */
+    public SweepRunner(ExpLog log, ArtifactSource artifacts) {
         this.log = log;
+        this.artifacts = artifacts;
     }
 
     public SweepResult run(SweepConfiguration config) {
@@ -48,6 +58,9 @@ public final class SweepRunner {
                 gpusForMode)) {
             List<GpuSlot> pool;
             try {
+                if (settings.run().cache().keyed()) {
+                    CacheKeys.requireInputsMatch(build.git(), settings.run().cache().inputs());
+                }
                 pool = pool(settings, build, runConfig.project());
             } catch (RuntimeException e) {
                 discard(resume, dir); // no trial ran
@@ -68,7 +81,7 @@ public final class SweepRunner {
                     + (settings.objective() == null ? "" : "; objective " + settings.objective() + " ("
                             + settings.recordedObjective().direction().replace('-', ' ') + ")")
                     + "; failurePolicy=" + settings.failurePolicy().text() + (settings.retries() > 0 ? ", retries=" + settings.retries() : ""));
-            return new SweepLaunch(log, runConfig, settings, build, sweepId, dir, pool, parallel, resume, start).run(trials);
+            return new SweepLaunch(log, runConfig, settings, build, sweepId, dir, pool, parallel, resume, start, artifacts).run(trials);
         }
     }
 

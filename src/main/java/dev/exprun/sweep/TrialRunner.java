@@ -1,5 +1,7 @@
 package dev.exprun.sweep;
 
+import dev.exprun.artifacts.ArtifactSource;
+import dev.exprun.cache.KeyLock;
 import dev.exprun.container.GpuRequest;
 import dev.exprun.core.ExpError;
 import dev.exprun.core.ExpException;
@@ -16,6 +18,7 @@ import dev.exprun.record.RunRecord.SweepTrial;
 import dev.exprun.record.RunStatus;
 import dev.exprun.run.Params;
 import dev.exprun.run.PreparedBuild;
+import dev.exprun.run.RunCache;
 import dev.exprun.run.RunConfiguration;
 import dev.exprun.run.RunDirectory;
 import dev.exprun.run.RunExecution;
@@ -31,6 +34,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -52,9 +56,11 @@ final class TrialRunner {
     private final List<GpuSlot> pool;
     private final Duration gpuWait;
     private final Semaphore slots;
+    private final ArtifactSource artifacts;
 
     TrialRunner(ExpLog log, RunConfiguration config, PreparedBuild build, SweepSettings settings, String sweepId, SweepState state,
-                SweepStop stop, GpuLeases leases, List<GpuSlot> pool, Duration gpuWait, int parallel) {
+                SweepStop stop, GpuLeases leases, List<GpuSlot> pool, Duration gpuWait, int parallel, ArtifactSource artifacts) {
+        this.artifacts = artifacts;
         this.log = log;
         this.config = config;
         this.build = build;
@@ -82,8 +88,51 @@ final class TrialRunner {
      */
     RunResult run(int number, Map<String, String> trialParams, long queueWait) {
         Trial queued = state.trial(number);
-        List<String> attempts = new ArrayList<>();
         ExpLog trialLog = new PrefixedLog(log, "[" + queued.trial() + "] ");
+        RunCache cache = new RunCache(trialLog, config, build, artifacts);
+        // The trial's key takes its GPUs as a count: which devices it will lease does not change what it computes.
+        GpuRequest keyGpus = GpuRequest.parse(String.valueOf(settings.gpusPerTrial()));
+        RunSettings keySettings = settings.run().forTrial(params(trialParams), keyGpus, settings.limits());
+        KeyLock lock;
+        RunCache.RunKey key;
+        try {
+            key = cache.key(keySettings, keyGpus);
+            lock = cache.lock(key, queued.trial() + " of " + sweepId);
+        } catch (RunInterrupted e) {
+            slots.release();
+            state.update(number, ended(queued, TrialStatus.CANCELLED, null, List.of(), queueWait, null, stop.reason(), null));
+            return null;
+        } catch (ExpException e) {
+            slots.release();
+            state.update(number, ended(queued, TrialStatus.FAILED, null, List.of(), queueWait, null, e.getMessage(),
+                    SweepRecord.Fault.INFRASTRUCTURE));
+            failed(queued.trial());
+            return null;
+        }
+        try (lock) {
+            Optional<RunCache.Hit> hit = cache.find(key, keySettings);
+            if (hit.isPresent()) {
+                slots.release();
+                return served(number, queued, cache, hit.get(), key, keySettings, queueWait);
+            }
+            return attempts(number, queued, trialParams, queueWait, trialLog, key);
+        }
+    }
+
+    /** The trial served from the run cache: a run of its own (cachedFrom the earlier run), no lease, no container. */
+    private RunResult served(int number, Trial queued, RunCache cache, RunCache.Hit hit, RunCache.RunKey key, RunSettings keySettings,
+                             long queueWait) {
+        Instant start = Instant.now();
+        String runId = RunId.next(start);
+        RunDirectory dir = RunDirectory.created(config.buildDir(), runId, settings.run().sharedDir());
+        RunResult result = cache.served(hit, key, keySettings, runId, start, dir, new SweepTrial(sweepId, queued.trial(), 1));
+        state.update(number, ended(queued, TrialStatus.SUCCEEDED, result.record(), List.of(runId), queueWait, null, null, null));
+        return result;
+    }
+
+    private RunResult attempts(int number, Trial queued, Map<String, String> trialParams, long queueWait, ExpLog trialLog,
+                               RunCache.RunKey key) {
+        List<String> attempts = new ArrayList<>();
         boolean slotHeld = true;
         for (int attempt = 1; ; attempt++) {
             Held held;
@@ -109,7 +158,7 @@ final class TrialRunner {
             }
             slotHeld = false; // held gives it back
             try {
-                Attempt outcome = attempt(number, queued, trialParams, attempt, attempts, queueWait, held, trialLog);
+                Attempt outcome = attempt(number, queued, trialParams, attempt, attempts, queueWait, held, trialLog, key);
                 if (outcome.retry() && attempt <= settings.retries() && !stop.stopping()) {
                     trialLog.warn("Attempt " + attempt + " failed on an infrastructure fault (" + firstLine(outcome.failure())
                             + "); retrying (attempt " + (attempt + 1) + " of " + (settings.retries() + 1) + ")");
@@ -176,7 +225,7 @@ final class TrialRunner {
     }
 
     private Attempt attempt(int number, Trial queued, Map<String, String> trialParams, int attempt, List<String> attempts, long queueWait,
-                            Held held, ExpLog trialLog) {
+                            Held held, ExpLog trialLog, RunCache.RunKey key) {
         GpuLease lease = held.lease();
         List<String> devices = lease == null ? List.of() : lease.devices().stream().map(k -> slot(k).deviceId()).toList();
         // A scheduler (Slurm) is asked for a count and decides which GPUs; here the trial names what it leased.
@@ -191,7 +240,7 @@ final class TrialRunner {
                 queueWait, lease == null ? null : lease.waited().toMillis(), start.toString(), null, null, labels(lease), null, null, null));
         try {
             RunResult result = new RunExecution(trialLog, config, build).run(trialSettings, runId, start, dir,
-                    new SweepTrial(sweepId, queued.trial(), attempt),
+                    new SweepTrial(sweepId, queued.trial(), attempt), key == null ? null : key.key(),
                     (stderr, line) -> log.info("[" + queued.trial() + "] " + (stderr ? "[err] " : "") + line),
                     new RunListener() {
                         @Override

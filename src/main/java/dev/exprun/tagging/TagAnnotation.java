@@ -36,6 +36,9 @@ public final class TagAnnotation {
         Map<String, Object> block = new LinkedHashMap<>();
         block.put("schema", SCHEMA);
         block.put("runId", run.runId());
+        if (run.cachedFrom() != null) {
+            block.put("cachedFrom", run.cachedFrom()); // the run that trained the model this tag names
+        }
         block.put("commit", run.git().commit());
         block.put("image", Map.of("reference", run.image().reference(), "digest", run.image().digest()));
         block.put("params", run.params());

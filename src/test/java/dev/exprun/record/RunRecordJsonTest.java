@@ -33,6 +33,22 @@ class RunRecordJsonTest {
     }
 
     @Test
+    void aCachedRunKeepsItsKeyPartsAndWhereItCameFrom() {
+        RunRecord.CacheKey key = new RunRecord.CacheKey("k".repeat(64), List.of("train.py", "src/**"),
+                new java.util.LinkedHashMap<>(Map.of("tree", "t".repeat(64), "params", "p".repeat(64))));
+        RunRecord record = new RunRecord(RunRecord.SCHEMA, "run-2", RunStatus.SUCCEEDED, 0, null, null, Records.sample().git(), null,
+                null, Map.of(), Map.of(), List.of(), null, null, "2026-11-30T10:00:00Z", null, null, null, null, null, null, null,
+                "run-1", key);
+        Path file = dir.resolve("run.json");
+        RecordJson.writeAtomically(file, record);
+        RunRecord back = RecordJson.read(file, RunRecord.class);
+        assertEquals("run-1", back.cachedFrom());
+        assertEquals(key, back.cache());
+        assertEquals(key, back.withResults(Map.of("a", 1.0), List.of()).ended(RunStatus.FAILED, 1, "x", "e", 1).cache(),
+                "every later form of the record keeps its key");
+    }
+
+    @Test
     void writesStandardJsonWithTheSchemaAndNoTempFileLeft() throws Exception {
         Path file = dir.resolve("run.json");
         RecordJson.writeAtomically(file, Records.sample());

@@ -1,5 +1,6 @@
 package dev.exprun.reproduce;
 
+import dev.exprun.artifacts.ArtifactSource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -172,6 +172,14 @@ class SlurmEngineTest {
         assertEquals(0, record.slurm().restarts(), "Slurm did not start the training again");
         assertTrue(record.failure().contains("NODE_FAIL"), record.failure());
         assertEquals(List.of(), TestSlurm.jobsOf(project));
+        // The node did not really die: its job script still stops the container and writes its exit file into the run
+        // directory. Wait for both, or the temp dir's removal races that write.
+        awaitNoContainers();
+        Path exitFile = runDirs(repo).get(0).resolve(JobScript.EXIT_FILE);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!Files.exists(exitFile) && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
     }
 
     @Test

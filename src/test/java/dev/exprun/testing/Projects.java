@@ -1,6 +1,7 @@
 package dev.exprun.testing;
 
 import dev.exprun.artifacts.OutputSpec;
+import dev.exprun.cache.CacheConfiguration;
 import dev.exprun.record.RunRecord.HostInfo;
 import dev.exprun.record.RunRecord.ProjectInfo;
 import dev.exprun.run.RunConfiguration;
@@ -65,6 +66,8 @@ public final class Projects {
         public String gpuWait;
         public String executor;
         public SlurmConfiguration slurm = SlurmConfiguration.NONE;
+        /** Off unless a test is about the run cache: most tests train the same thing twice on purpose. */
+        public CacheConfiguration cache = CacheConfiguration.OFF;
 
         Config(Path baseDir, String project, List<String> command) {
             this.baseDir = baseDir;
@@ -77,7 +80,7 @@ public final class Projects {
                     image, false, pull, null, dirty, workspaceMount, null, null, null, env, timeout, command, null, gpus, gpuRequest,
                     params, paramOverrides, outputs, Map.of(), hostEnv,
                     new HostInfo("Linux", "amd64", System.getProperty("java.version"), "test", "test"), recordInGit, null, gpuWait, executor,
-                    slurm);
+                    slurm, cache);
         }
     }
 }
