@@ -64,6 +64,8 @@ final class ExpProperties {
     static final String B = "exp.b";
     static final String REF = "exp.ref";
     static final String TOLERANCE = "exp.tolerance";
+    static final String MAX_RUNS = "exp.maxRuns";
+    static final String REPORT_DIRECTORY = "exp.reportDirectory";
     static final String CACHE = "exp.cache";
     static final String CACHEABLE = "exp.cacheable";
     static final String CACHE_INPUTS = "exp.cacheInputs";

@@ -1,0 +1,134 @@
+package dev.exprun.report;
+
+import dev.exprun.history.HistoryEntry;
+import dev.exprun.record.RunRecord;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The report as one self-contained HTML page: its CSS and its one small script (table sorting) inline, the charts as
+ * inline SVG, no external reference of any kind (no CDN, font or image), so it opens offline and asks no network.
+ */
+final class ReportPage {
+    private static final String STYLE = """
+            :root { color-scheme: light dark; --fg: #1b1b1b; --bg: #ffffff; --muted: #666; --line: #ddd; }
+            @media (prefers-color-scheme: dark) { :root { --fg: #e8e8e8; --bg: #161616; --muted: #aaa; --line: #444; } }
+            body { font: 14px/1.4 system-ui, sans-serif; color: var(--fg); background: var(--bg); margin: 2em; }
+            table { border-collapse: collapse; } th, td { padding: 2px 8px; border-bottom: 1px solid var(--line); text-align: left; }
+            th { cursor: pointer; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+            tr.failed td, tr.interrupted td, tr.killed td, tr.timed-out td { color: #D55E00; } tr.cached td { color: var(--muted); }
+            .chart { color: var(--fg); max-width: 100%; height: auto; } .chart .title { font-weight: bold; }
+            .chart text { font-size: 11px; } .chart .axis line { stroke-width: 1; } .note { color: var(--muted); fill: var(--muted); }
+            .legend span { display: inline-block; margin-right: 1em; } .legend i { display: inline-block; width: 1em; height: 3px; vertical-align: middle; margin-right: 4px; }
+            section.chart-block { break-inside: avoid; page-break-inside: avoid; margin: 1em 0; }
+            @media print { section.chart-block { page-break-after: always; } }
+            code { font-size: 12px; }
+            """;
+    private static final String SCRIPT = """
+            document.querySelectorAll('table.sortable th').forEach((th, i) => th.addEventListener('click', () => {
+              const body = th.closest('table').tBodies[0];
+              const dir = th.dataset.dir === 'asc' ? -1 : 1; th.dataset.dir = dir === 1 ? 'asc' : 'desc';
+              const key = r => { const t = r.cells[i].dataset.v ?? r.cells[i].textContent; const n = parseFloat(t); return isNaN(n) ? t : n; };
+              [...body.rows].sort((a, b) => { const x = key(a), y = key(b); return (x > y ? 1 : x < y ? -1 : 0) * dir; })
+                .forEach(r => body.appendChild(r));
+            }));
+            """;
+
+    private ReportPage() {
+    }
+
+    /** curves: metric -> its chart; overlaid: the runs drawn (name -> record, or null when only a note has it). */
+    static String render(String project, List<HistoryEntry> runs, List<String> columns, Map<String, String> charts,
+                         List<String> overlaid, String curvesNote, Map<String, RunRecord> details) {
+        StringBuilder h = new StringBuilder();
+        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>Experiments: ").append(Html.escape(project))
+                .append("</title>\n<style>").append(STYLE).append("</style></head>\n<body>\n<h1>Experiments: ")
+                .append(Html.escape(project)).append("</h1>\n");
+        h.append("<h2 id=\"runs\">Runs</h2>\n<p class=\"note\">").append(runs.size()).append(" run(s); click a heading to sort.</p>\n");
+        h.append("<table class=\"sortable\"><thead><tr><th>date</th><th>commit</th><th>branch / tags</th><th>run</th><th>status</th><th>image</th>");
+        columns.forEach(c -> h.append("<th>").append(Html.escape(c)).append("</th>"));
+        h.append("</tr></thead><tbody>\n");
+        for (HistoryEntry e : runs) {
+            String status = e.cachedFrom() != null ? "cached" : e.status();
+            h.append("<tr class=\"").append(Html.escape(status)).append("\"><td>").append(Html.escape(date(e.date()))).append("</td><td><code>")
+                    .append(Html.escape(e.commit().substring(0, Math.min(10, e.commit().length())))).append("</code></td><td>")
+                    .append(Html.escape(refs(e))).append("</td><td>");
+            if (e.runId() != null && details.containsKey(e.runId())) {
+                h.append("<a href=\"#run-").append(Html.escape(e.runId())).append("\">").append(Html.escape(e.runId())).append("</a>");
+            } else {
+                h.append(Html.escape(e.runId() == null ? "-" : e.runId()));
+            }
+            h.append("</td><td>").append(Html.escape(status + (e.cachedFrom() != null ? " (from " + e.cachedFrom() + ")" : "")))
+                    .append("</td><td><code>").append(Html.escape(shortDigest(e.imageDigest()))).append("</code></td>");
+            for (String c : columns) {
+                Double v = e.metrics().get(c);
+                h.append("<td class=\"num\"").append(v == null ? ">-" : " data-v=\"" + v + "\">" + SvgChart.label(v)).append("</td>");
+            }
+            h.append("</tr>\n");
+        }
+        h.append("</tbody></table>\n");
+        h.append("<h2 id=\"curves\">Metric curves</h2>\n");
+        if (charts.isEmpty()) {
+            h.append("<p class=\"note\">").append(Html.escape(curvesNote)).append("</p>\n");
+        } else {
+            h.append("<p class=\"note\">").append(Html.escape(curvesNote)).append("</p>\n<p class=\"legend\">");
+            for (int i = 0; i < overlaid.size(); i++) {
+                h.append("<span><i style=\"background:").append(SvgChart.PALETTE.get(i % SvgChart.PALETTE.size())).append("\"></i>")
+                        .append(Html.escape(overlaid.get(i))).append("</span>");
+            }
+            h.append("</p>\n");
+            charts.forEach((metric, svg) -> h.append("<section class=\"chart-block\">\n").append(svg).append("</section>\n"));
+        }
+        h.append("<h2 id=\"details\">Run details</h2>\n");
+        details.forEach((id, r) -> detail(h, r));
+        h.append("<script>").append(SCRIPT).append("</script>\n</body></html>\n");
+        return h.toString();
+    }
+
+    private static void detail(StringBuilder h, RunRecord r) {
+        h.append("<section id=\"run-").append(Html.escape(r.runId())).append("\"><h3>").append(Html.escape(r.runId())).append("</h3><ul>\n");
+        if (r.git() != null && r.git().present()) {
+            h.append("<li>commit <code>").append(Html.escape(r.git().commit())).append("</code>").append(r.git().dirty()
+                    ? ", dirty (patch sha256 <code>" + Html.escape(r.git().patchSha256()) + "</code>)" : "").append("</li>\n");
+        }
+        if (r.image() != null) {
+            h.append("<li>image ").append(Html.escape(r.image().reference())).append(" = <code>").append(Html.escape(r.image().digest()))
+                    .append("</code></li>\n");
+        }
+        if (r.engine() != null) {
+            h.append("<li>engine ").append(Html.escape(r.engine().describe())).append("</li>\n");
+        }
+        if (r.container() != null && r.container().gpusSeen() != null) {
+            h.append("<li>GPUs seen: ").append(r.container().gpusSeen().count()).append("</li>\n");
+        }
+        if (r.cachedFrom() != null) {
+            h.append("<li>served from the cache: the outputs of <a href=\"#run-").append(Html.escape(r.cachedFrom())).append("\">")
+                    .append(Html.escape(r.cachedFrom())).append("</a></li>\n");
+        }
+        h.append("<li>params <code>").append(Html.escape(String.valueOf(r.params()))).append("</code></li>\n");
+        h.append("<li>metrics <code>").append(Html.escape(String.valueOf(r.metrics()))).append("</code></li>\n");
+        for (RunRecord.OutputFile o : r.outputs() == null ? List.<RunRecord.OutputFile>of() : r.outputs()) {
+            h.append("<li>output ").append(Html.escape(o.path())).append(" (").append(o.size()).append(" bytes) sha256 <code>")
+                    .append(Html.escape(o.sha256())).append("</code></li>\n");
+        }
+        h.append("</ul></section>\n");
+    }
+
+    private static String refs(HistoryEntry e) {
+        String tags = String.join(" ", e.tags());
+        return e.branch() == null ? tags : tags.isEmpty() ? e.branch() : e.branch() + " " + tags;
+    }
+
+    private static String date(String iso) {
+        return iso == null ? "-" : iso.substring(0, Math.min(19, iso.length())).replace('T', ' ');
+    }
+
+    private static String shortDigest(String digest) {
+        if (digest == null) {
+            return "-";
+        }
+        int colon = digest.indexOf(':');
+        return digest.substring(colon + 1, Math.min(digest.length(), colon + 13)).toLowerCase(Locale.ROOT);
+    }
+}
