@@ -45,9 +45,11 @@ public final class ExperimentReport {
     /** Writes outDir/index.html and returns it. buildDir: where the run directories are (target/exp/runs). */
     public Path write(Path baseDir, Path buildDir, String project, ReportOptions options, Path outDir) {
         List<HistoryEntry> runs;
+        List<TagTimeline.Milestone> milestones;
         try (Repository repo = Repositories.open(baseDir, "exp:report")) {
             runs = new RunHistory(repo, log).list(new RunNotes(repo).readAll(),
                     new HistoryOptions(options.all(), options.since(), false, null, null, options.metrics(), "table"));
+            milestones = TagTimeline.read(repo);
         }
         List<String> columns = columns(runs, options.metrics());
         List<HistoryEntry> overlaid = overlaid(runs, buildDir, options);
@@ -84,7 +86,18 @@ public final class ExperimentReport {
                         ? "the newest" : "the best by " + options.objective()) + ", up to " + options.maxRuns() + ".")
                 + (noteOnly > 0 ? " " + noteOnly + " run(s) are known from the git notes only (no run directory with metrics.jsonl here): "
                         + "their final metrics are in the table, their curves are not." : "");
-        String page = ReportPage.render(project, runs, columns, charts, names, note, details);
+        Map<String, String> timeline = new LinkedHashMap<>();
+        Set<String> tagMetrics = new LinkedHashSet<>(options.metrics());
+        if (tagMetrics.isEmpty()) {
+            milestones.forEach(m -> tagMetrics.addAll(m.metrics().keySet()));
+        }
+        tagMetrics.forEach(metric -> {
+            String svg = TagTimeline.render(metric, milestones);
+            if (svg != null) {
+                timeline.put(metric, svg);
+            }
+        });
+        String page = ReportPage.render(project, runs, columns, charts, names, note, details, milestones.size(), timeline);
         Path index = outDir.resolve("index.html");
         try {
             Files.createDirectories(outDir);
@@ -94,7 +107,8 @@ public final class ExperimentReport {
         } catch (IOException e) {
             throw new ExpError("Cannot write the report " + index + ": " + e.getMessage(), "check that " + outDir + " is writable", e);
         }
-        log.info("Report: " + index + " (" + runs.size() + " run(s), " + charts.size() + " chart(s) of " + overlaid.size() + " run(s))");
+        log.info("Report: " + index + " (" + runs.size() + " run(s), " + charts.size() + " chart(s) of " + overlaid.size() + " run(s), "
+                + milestones.size() + " exp tag(s))");
         return index;
     }
 

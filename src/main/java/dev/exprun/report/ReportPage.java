@@ -19,7 +19,7 @@ final class ReportPage {
             th { cursor: pointer; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
             tr.failed td, tr.interrupted td, tr.killed td, tr.timed-out td { color: #D55E00; } tr.cached td { color: var(--muted); }
             .chart { color: var(--fg); max-width: 100%; height: auto; } .chart .title { font-weight: bold; }
-            .chart text { font-size: 11px; } .chart .axis line { stroke-width: 1; } .note { color: var(--muted); fill: var(--muted); }
+            .chart text { font-size: 11px; } .chart text.tag { font-size: 11px; } .chart .axis line { stroke-width: 1; } .note { color: var(--muted); fill: var(--muted); }
             .legend span { display: inline-block; margin-right: 1em; } .legend i { display: inline-block; width: 1em; height: 3px; vertical-align: middle; margin-right: 4px; }
             section.chart-block { break-inside: avoid; page-break-inside: avoid; margin: 1em 0; }
             @media print { section.chart-block { page-break-after: always; } }
@@ -40,7 +40,7 @@ final class ReportPage {
 
     /** curves: metric -> its chart; overlaid: the runs drawn (name -> record, or null when only a note has it). */
     static String render(String project, List<HistoryEntry> runs, List<String> columns, Map<String, String> charts,
-                         List<String> overlaid, String curvesNote, Map<String, RunRecord> details) {
+                         List<String> overlaid, String curvesNote, Map<String, RunRecord> details, int tags, Map<String, String> timeline) {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>Experiments: ").append(Html.escape(project))
                 .append("</title>\n<style>").append(STYLE).append("</style></head>\n<body>\n<h1>Experiments: ")
@@ -79,6 +79,14 @@ final class ReportPage {
             }
             h.append("</p>\n");
             charts.forEach((metric, svg) -> h.append("<section class=\"chart-block\">\n").append(svg).append("</section>\n"));
+        }
+        h.append("<h2 id=\"timeline\">The model's road through its tags</h2>\n");
+        if (timeline.isEmpty()) {
+            h.append("<p class=\"note\">").append(tags == 0 ? "No exp tag yet: exp:tag writes them, with the run's metrics in the annotation."
+                    : tags + " exp tag(s), none with a metric to draw.").append("</p>\n");
+        } else {
+            h.append("<p class=\"note\">").append(tags).append(" exp tag(s), oldest first, with the metrics of their annotations.</p>\n");
+            timeline.forEach((metric, svg) -> h.append("<section class=\"chart-block\">\n").append(svg).append("</section>\n"));
         }
         h.append("<h2 id=\"details\">Run details</h2>\n");
         details.forEach((id, r) -> detail(h, r));

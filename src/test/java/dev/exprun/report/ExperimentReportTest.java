@@ -20,7 +20,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.exprun.tagging.TagAnnotation;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,7 +82,39 @@ class ExperimentReportTest {
         Matcher external = Pattern.compile("(?i)(src|href)\\s*=\\s*\"(?!#)|url\\(|@import|https?://(?!www\\.w3\\.org/2000/svg\")").matcher(page);
         assertFalse(external.find(), () -> "an external reference: " + page.substring(Math.max(0, external.start() - 40), external.end() + 40));
         assertFalse(Pattern.compile("(points|cx|cy|x|y)=\"[^\"]*(NaN|Infinity)").matcher(page).find(), "no NaN reaches a coordinate");
-        assertTrue(log.lines().contains("INFO Report: " + index + " (4 run(s), 2 chart(s) of 2 run(s))"), log.lines().toString());
+        assertTrue(log.lines().contains("INFO Report: " + index + " (4 run(s), 2 chart(s) of 2 run(s), 0 exp tag(s))"), log.lines().toString());
+        assertTrue(page.contains("No exp tag yet: exp:tag writes them"), "the timeline says why it is empty");
+    }
+
+    @Test
+    void theTagTimelineDrawsEachExpTagInTheOrderItWasMade() throws Exception {
+        Path repo = Projects.gitRepo(tmp.resolve("repo"), Map.of(".gitignore", "target/\n", "train.py", "x\n"));
+        GitProvenance git = new GitProvenanceResolver(new CapturingLog(), Map.of()).resolve(repo, repo.resolve("target"), null);
+        RunRecord sample = Records.sample();
+        try (Repository r = new FileRepositoryBuilder().findGitDir(repo.toFile()).build(); Git g = Git.wrap(r)) {
+            ObjectId head = r.resolve("HEAD");
+            // Named against their order: the timeline follows the tagger's date, not the name.
+            tag(g, head, "v2-later", 0.95, sample, git, 1_700_000_100);
+            tag(g, head, "v1-first", 0.91, sample, git, 1_700_000_000);
+        }
+        Path index = new ExperimentReport(new CapturingLog()).write(repo, repo.resolve("target"), "org.example:model",
+                new ReportOptions(List.of("val_acc"), null, 7, false, null, List.of(), List.of()), repo.resolve("target/exp/report"));
+        String page = Files.readString(index);
+        assertTrue(page.contains("2 exp tag(s), oldest first"), page);
+        assertTrue(page.contains("class=\"chart timeline\""));
+        assertTrue(page.indexOf(">v1-first</text>") > 0 && page.indexOf(">v1-first</text>") < page.indexOf(">v2-later</text>"), "oldest first");
+        assertTrue(page.contains("<title>v2-later: 0.95</title>"));
+    }
+
+    private static void tag(Git g, ObjectId commit, String name, double valAcc, RunRecord sample, GitProvenance git, long epochSeconds)
+            throws Exception {
+        RunRecord run = new RunRecord(RunRecord.SCHEMA, "run-" + name, RunStatus.SUCCEEDED, 0, null, sample.project(), git, sample.image(),
+                sample.container(), Map.of(), Map.of("val_acc", valAcc), List.of(), null, null, "2026-11-30T10:00:00Z", null, null);
+        try (RevWalk walk = new RevWalk(g.getRepository())) {
+            g.tag().setName(name).setAnnotated(true).setObjectId(walk.parseCommit(commit))
+                    .setTagger(new PersonIdent("IT", "it@example.invalid", java.time.Instant.ofEpochSecond(epochSeconds), java.time.ZoneOffset.UTC))
+                    .setMessage(TagAnnotation.write(run, List.of())).call();
+        }
     }
 
     private static int count(String text, String part) {
