@@ -66,6 +66,8 @@ final class ExpProperties {
     static final String TOLERANCE = "exp.tolerance";
     static final String MAX_RUNS = "exp.maxRuns";
     static final String REPORT_DIRECTORY = "exp.reportDirectory";
+    static final String BRANCHES = "exp.branches";
+    static final String ATTACH_REPORT = "exp.attachReport";
     static final String CACHE = "exp.cache";
     static final String CACHEABLE = "exp.cacheable";
     static final String CACHE_INPUTS = "exp.cacheInputs";

@@ -1,20 +1,29 @@
 package dev.exprun.report;
 
 import dev.exprun.history.HistoryEntry;
+import dev.exprun.history.RunNote;
 import dev.exprun.record.RunRecord;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Set;
 
 /**
  * The report as one self-contained HTML page: its CSS and its one small script (table sorting) inline, the charts as
  * inline SVG, no external reference of any kind (no CDN, font or image), so it opens offline and asks no network.
  */
 final class ReportPage {
-    private static final String STYLE = """
+    /** The page follows the system's light or dark theme. */
+    private static final String THEME = """
             :root { color-scheme: light dark; --fg: #1b1b1b; --bg: #ffffff; --muted: #666; --line: #ddd; }
             @media (prefers-color-scheme: dark) { :root { --fg: #e8e8e8; --bg: #161616; --muted: #aaa; --line: #444; } }
             body { font: 14px/1.4 system-ui, sans-serif; color: var(--fg); background: var(--bg); margin: 2em; }
+            """;
+    /** In the site, the skin's light page is the ground: the report keeps to it. */
+    private static final String SITE_THEME = """
+            .exp-report { --fg: #1b1b1b; --bg: #ffffff; --muted: #666; --line: #ddd; }
+            """;
+    private static final String STYLE = """
             table { border-collapse: collapse; } th, td { padding: 2px 8px; border-bottom: 1px solid var(--line); text-align: left; }
             th { cursor: pointer; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
             tr.failed td, tr.interrupted td, tr.killed td, tr.timed-out td { color: #D55E00; } tr.cached td { color: var(--muted); }
@@ -38,63 +47,79 @@ final class ReportPage {
     private ReportPage() {
     }
 
-    /** curves: metric -> its chart; overlaid: the runs drawn (name -> record, or null when only a note has it). */
-    static String render(String project, List<HistoryEntry> runs, List<String> columns, Map<String, String> charts,
-                         List<String> overlaid, String curvesNote, Map<String, RunRecord> details, int tags, Map<String, String> timeline) {
+    /** The whole page: head, style, content, script. */
+    static String page(ReportContent c) {
+        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>Experiments: " + Html.escape(c.project())
+                + "</title>\n<style>" + THEME + STYLE + "</style></head>\n<body>\n<h1>Experiments: " + Html.escape(c.project()) + "</h1>\n"
+                + content(c) + "<script>" + SCRIPT + "</script>\n</body></html>\n";
+    }
+
+    /** The page as a part of another (the Maven site's): its style and script come along, scoped to a div of its own. */
+    static String body(ReportContent c) {
+        return "<style>" + SITE_THEME + STYLE + "</style>\n<div class=\"exp-report\">\n"
+                + content(c) + "</div>\n<script>" + SCRIPT + "</script>\n";
+    }
+
+    private static String content(ReportContent c) {
         StringBuilder h = new StringBuilder();
-        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>Experiments: ").append(Html.escape(project))
-                .append("</title>\n<style>").append(STYLE).append("</style></head>\n<body>\n<h1>Experiments: ")
-                .append(Html.escape(project)).append("</h1>\n");
-        h.append("<h2 id=\"runs\">Runs</h2>\n<p class=\"note\">").append(runs.size()).append(" run(s); click a heading to sort.</p>\n");
+        Set<String> anchored = new HashSet<>();
+        c.details().forEach(d -> anchored.add(d.record().runId()));
+        h.append("<h2 id=\"runs\">Runs</h2>\n<p class=\"note\">").append(c.runs().size()).append(" run(s); click a heading to sort.</p>\n");
         h.append("<table class=\"sortable\"><thead><tr><th>date</th><th>commit</th><th>branch / tags</th><th>run</th><th>status</th><th>image</th>");
-        columns.forEach(c -> h.append("<th>").append(Html.escape(c)).append("</th>"));
+        c.columns().forEach(col -> h.append("<th>").append(Html.escape(col)).append("</th>"));
         h.append("</tr></thead><tbody>\n");
-        for (HistoryEntry e : runs) {
+        for (HistoryEntry e : c.runs()) {
             String status = e.cachedFrom() != null ? "cached" : e.status();
             h.append("<tr class=\"").append(Html.escape(status)).append("\"><td>").append(Html.escape(date(e.date()))).append("</td><td><code>")
                     .append(Html.escape(e.commit().substring(0, Math.min(10, e.commit().length())))).append("</code></td><td>")
                     .append(Html.escape(refs(e))).append("</td><td>");
-            if (e.runId() != null && details.containsKey(e.runId())) {
+            if (e.runId() != null && anchored.contains(e.runId())) {
                 h.append("<a href=\"#run-").append(Html.escape(e.runId())).append("\">").append(Html.escape(e.runId())).append("</a>");
             } else {
                 h.append(Html.escape(e.runId() == null ? "-" : e.runId()));
             }
             h.append("</td><td>").append(Html.escape(status + (e.cachedFrom() != null ? " (from " + e.cachedFrom() + ")" : "")))
                     .append("</td><td><code>").append(Html.escape(shortDigest(e.imageDigest()))).append("</code></td>");
-            for (String c : columns) {
-                Double v = e.metrics().get(c);
+            for (String col : c.columns()) {
+                Double v = e.metrics().get(col);
                 h.append("<td class=\"num\"").append(v == null ? ">-" : " data-v=\"" + v + "\">" + SvgChart.label(v)).append("</td>");
             }
             h.append("</tr>\n");
         }
         h.append("</tbody></table>\n");
-        h.append("<h2 id=\"curves\">Metric curves</h2>\n");
-        if (charts.isEmpty()) {
-            h.append("<p class=\"note\">").append(Html.escape(curvesNote)).append("</p>\n");
-        } else {
-            h.append("<p class=\"note\">").append(Html.escape(curvesNote)).append("</p>\n<p class=\"legend\">");
-            for (int i = 0; i < overlaid.size(); i++) {
+        h.append("<h2 id=\"curves\">Metric curves</h2>\n<p class=\"note\">").append(Html.escape(c.curvesNote())).append("</p>\n");
+        if (!c.curves().isEmpty()) {
+            h.append("<p class=\"legend\">");
+            for (int i = 0; i < c.legend().size(); i++) {
                 h.append("<span><i style=\"background:").append(SvgChart.PALETTE.get(i % SvgChart.PALETTE.size())).append("\"></i>")
-                        .append(Html.escape(overlaid.get(i))).append("</span>");
+                        .append(Html.escape(c.legend().get(i))).append("</span>");
             }
             h.append("</p>\n");
-            charts.forEach((metric, svg) -> h.append("<section class=\"chart-block\">\n").append(svg).append("</section>\n"));
+            charts(h, c.curves());
         }
-        h.append("<h2 id=\"timeline\">The model's road through its tags</h2>\n");
-        if (timeline.isEmpty()) {
-            h.append("<p class=\"note\">").append(tags == 0 ? "No exp tag yet: exp:tag writes them, with the run's metrics in the annotation."
-                    : tags + " exp tag(s), none with a metric to draw.").append("</p>\n");
-        } else {
-            h.append("<p class=\"note\">").append(tags).append(" exp tag(s), oldest first, with the metrics of their annotations.</p>\n");
-            timeline.forEach((metric, svg) -> h.append("<section class=\"chart-block\">\n").append(svg).append("</section>\n"));
+        h.append("<h2 id=\"sweeps\">Sweeps</h2>\n<p class=\"note\">").append(Html.escape(c.sweepsNote())).append("</p>\n");
+        for (ReportContent.Sweep sweep : c.sweeps()) {
+            h.append("<h3 id=\"sweep-").append(Html.escape(sweep.id())).append("\">Sweep ").append(Html.escape(sweep.id())).append("</h3>\n<p>")
+                    .append(Html.escape(sweep.note())).append("</p>\n");
+            charts(h, sweep.charts());
         }
+        h.append("<h2 id=\"timeline\">The model's road through its tags</h2>\n<p class=\"note\">").append(Html.escape(c.timelineNote()))
+                .append("</p>\n");
+        charts(h, c.timeline());
         h.append("<h2 id=\"details\">Run details</h2>\n");
-        details.forEach((id, r) -> detail(h, r));
-        h.append("<script>").append(SCRIPT).append("</script>\n</body></html>\n");
+        if (c.details().isEmpty()) {
+            h.append("<p class=\"note\">No run drawn here has its record (run.json) in a run directory here.</p>\n");
+        }
+        c.details().forEach(d -> detail(h, d));
         return h.toString();
     }
 
-    private static void detail(StringBuilder h, RunRecord r) {
+    private static void charts(StringBuilder h, List<Chart> charts) {
+        charts.forEach(chart -> h.append("<section class=\"chart-block\">\n").append(chart.svg()).append("</section>\n"));
+    }
+
+    private static void detail(StringBuilder h, ReportContent.Detail d) {
+        RunRecord r = d.record();
         h.append("<section id=\"run-").append(Html.escape(r.runId())).append("\"><h3>").append(Html.escape(r.runId())).append("</h3><ul>\n");
         if (r.git() != null && r.git().present()) {
             h.append("<li>commit <code>").append(Html.escape(r.git().commit())).append("</code>").append(r.git().dirty()
@@ -119,6 +144,10 @@ final class ReportPage {
         for (RunRecord.OutputFile o : r.outputs() == null ? List.<RunRecord.OutputFile>of() : r.outputs()) {
             h.append("<li>output ").append(Html.escape(o.path())).append(" (").append(o.size()).append(" bytes) sha256 <code>")
                     .append(Html.escape(o.sha256())).append("</code></li>\n");
+        }
+        for (RunNote again : d.reproductions()) {
+            h.append("<li>reproduced by run ").append(Html.escape(again.runId())).append(" (").append(Html.escape(again.status()))
+                    .append("): metrics <code>").append(Html.escape(String.valueOf(again.metrics()))).append("</code></li>\n");
         }
         h.append("</ul></section>\n");
     }

@@ -21,8 +21,11 @@ public final class SvgChart {
     private static final int TOP = 28;
     private static final int BOTTOM = 40;
 
-    /** A run's series of the metric, named for the legend. */
-    public record Curve(String name, MetricSeries series) {
+    /** A run's series of the metric, named for the legend; colour: its index in the palette, the same in every chart. */
+    public record Curve(String name, MetricSeries series, int colour) {
+        public Curve(String name, MetricSeries series) {
+            this(name, series, -1);
+        }
     }
 
     private SvgChart() {
@@ -60,7 +63,8 @@ public final class SvgChart {
         Scale ys = new Scale(minY, maxY == minY ? minY + (log ? minY * 9 : 1) : maxY, HEIGHT - BOTTOM, TOP, log);
         axes(svg, xs, ys, log);
         for (int i = 0; i < drawn.size(); i++) {
-            String colour = PALETTE.get(i % PALETTE.size());
+            int index = curves.get(i).colour() < 0 ? i : curves.get(i).colour();
+            String colour = PALETTE.get(index % PALETTE.size());
             svg.append("<g class=\"curve\" stroke=\"").append(colour).append("\"><title>").append(Html.escape(curves.get(i).name()))
                     .append("</title>\n");
             for (List<Point> segment : drawn.get(i)) {

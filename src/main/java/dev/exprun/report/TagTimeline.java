@@ -23,14 +23,33 @@ import org.eclipse.jgit.revwalk.RevWalk;
  */
 public final class TagTimeline {
     private static final int WIDTH = 720;
-    private static final int HEIGHT = 260;
+    /** The plot's own height, above the room the rotated tag names take (bottom()). */
+    private static final int PLOT = 196;
+    /** Longer tag names are cut, with the whole name in the point's tooltip. */
+    private static final int MAX_LABEL = 32;
     private static final int LEFT = 64;
-    private static final int RIGHT = 24;
+    /** The least room right of the last tag; its rotated name may need more (see right()). */
+    private static final int MIN_RIGHT = 24;
     private static final int TOP = 28;
-    private static final int BOTTOM = 64;
+    /** Okabe-Ito's vermillion: a tag past its allowed regression. */
+    private static final String WARNING = "#D55E00";
 
     /** A tag, when it was made, and the metrics its annotation carries. */
     public record Milestone(String name, Instant date, Map<String, Double> metrics) {
+    }
+
+    /**
+     * What a release of this metric is held to: the baseline tag's value and the worst value its allowed regression
+     * still passes (exp:verify's gate; null without a maxRegression for the metric), higher or lower being better.
+     */
+    public record Band(String baselineTag, double base, Double limit, boolean higherIsBetter) {
+        boolean fails(double v) {
+            return limit != null && (higherIsBetter ? v < limit : v > limit);
+        }
+
+        double worst() {
+            return limit == null ? base : limit;
+        }
     }
 
     private TagTimeline() {
@@ -54,28 +73,43 @@ public final class TagTimeline {
         return milestones;
     }
 
-    /** One metric over the tags that carry it; null when fewer than one does. */
-    public static String render(String metric, List<Milestone> milestones) {
+    /**
+     * One metric over the tags that carry it; null when none does. band (may be null): the baseline and its allowed
+     * regression, shaded; a tag past the allowance is drawn in the warning colour.
+     */
+    public static String render(String metric, List<Milestone> milestones, Band band) {
         List<Milestone> with = milestones.stream().filter(m -> m.metrics().get(metric) != null && Double.isFinite(m.metrics().get(metric))).toList();
         if (with.isEmpty()) {
             return null;
         }
         double min = with.stream().mapToDouble(m -> m.metrics().get(metric)).min().orElseThrow();
         double max = with.stream().mapToDouble(m -> m.metrics().get(metric)).max().orElseThrow();
-        SvgChart.Scale ys = new SvgChart.Scale(min, max == min ? min + Math.max(Math.abs(min) * 0.1, 1e-9) : max, HEIGHT - BOTTOM, TOP, false);
-        double step = with.size() == 1 ? 0 : (double) (WIDTH - LEFT - RIGHT) / (with.size() - 1);
+        if (band != null) {
+            min = Math.min(min, Math.min(band.base(), band.worst()));
+            max = Math.max(max, Math.max(band.base(), band.worst()));
+        }
+        SvgChart.Scale ys = new SvgChart.Scale(min, max == min ? min + Math.max(Math.abs(min) * 0.1, 1e-9) : max, PLOT, TOP, false);
+        int right = right(with);
+        int bottom = bottom(with);
+        int height = PLOT + bottom;
+        int judgedAfter = band == null ? -1 : with.stream().map(Milestone::name).toList().indexOf(band.baselineTag());
+        double step = with.size() == 1 ? 0 : (double) (WIDTH - LEFT - right) / (with.size() - 1);
         StringBuilder svg = new StringBuilder();
         svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart timeline\" role=\"img\" viewBox=\"0 0 ").append(WIDTH).append(' ')
-                .append(HEIGHT).append("\" width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT).append("\" aria-label=\"")
+                .append(height).append("\" width=\"").append(WIDTH).append("\" height=\"").append(height).append("\" aria-label=\"")
                 .append(Html.escape(metric)).append(" by exp tag\">\n");
         svg.append("<text x=\"").append(LEFT).append("\" y=\"18\" class=\"title\">").append(Html.escape(metric)).append(" by tag</text>\n");
         svg.append("<g class=\"axis\" stroke=\"currentColor\" fill=\"currentColor\">\n<line x1=\"").append(LEFT).append("\" y1=\"")
-                .append(HEIGHT - BOTTOM).append("\" x2=\"").append(WIDTH - RIGHT).append("\" y2=\"").append(HEIGHT - BOTTOM).append("\"/>\n");
+                .append(PLOT).append("\" x2=\"").append(WIDTH - right).append("\" y2=\"").append(PLOT).append("\"/>\n");
         for (double t : ys.ticks()) {
             svg.append("<text x=\"").append(LEFT - 6).append("\" y=\"").append(f(ys.at(t) + 4)).append("\" text-anchor=\"end\" stroke=\"none\">")
                     .append(SvgChart.label(t)).append("</text>\n");
         }
-        svg.append("</g>\n<polyline fill=\"none\" stroke=\"").append(SvgChart.PALETTE.get(0)).append("\" stroke-width=\"2\" points=\"");
+        svg.append("</g>\n");
+        if (band != null) {
+            band(svg, band, ys, right);
+        }
+        svg.append("<polyline fill=\"none\" stroke=\"").append(SvgChart.PALETTE.get(0)).append("\" stroke-width=\"2\" points=\"");
         for (int i = 0; i < with.size(); i++) {
             svg.append(f(LEFT + i * step)).append(',').append(f(ys.at(with.get(i).metrics().get(metric)))).append(' ');
         }
@@ -84,14 +118,51 @@ public final class TagTimeline {
             Milestone m = with.get(i);
             double x = LEFT + i * step;
             double y = ys.at(m.metrics().get(metric));
-            svg.append("<circle cx=\"").append(f(x)).append("\" cy=\"").append(f(y)).append("\" r=\"4\" fill=\"").append(SvgChart.PALETTE.get(0))
-                    .append("\"><title>").append(Html.escape(m.name() + ": " + SvgChart.label(m.metrics().get(metric)))).append("</title></circle>\n");
+            // Only a tag made after the baseline is held to it: older ones are the road that led there.
+            boolean fails = band != null && i > judgedAfter && band.fails(m.metrics().get(metric));
+            svg.append("<circle cx=\"").append(f(x)).append("\" cy=\"").append(f(y)).append("\" r=\"").append(fails ? 5 : 4).append("\" fill=\"")
+                    .append(fails ? WARNING : SvgChart.PALETTE.get(0)).append("\"><title>").append(Html.escape(m.name() + ": "
+                            + SvgChart.label(m.metrics().get(metric)) + (fails ? ", past the regression allowed from " + band.baselineTag() : "")))
+                    .append("</title></circle>\n");
             svg.append("<text x=\"").append(f(x)).append("\" y=\"").append(f(y - 8)).append("\" text-anchor=\"middle\">")
                     .append(SvgChart.label(m.metrics().get(metric))).append("</text>\n");
-            svg.append("<text class=\"tag\" transform=\"translate(").append(f(x)).append(',').append(HEIGHT - BOTTOM + 14)
-                    .append(") rotate(30)\">").append(Html.escape(m.name())).append("</text>\n");
+            svg.append("<text class=\"tag\" transform=\"translate(").append(f(x)).append(',').append(PLOT + 14)
+                    .append(") rotate(30)\">").append(Html.escape(label(m.name()))).append("</text>\n");
         }
         return svg.append("</svg>\n").toString();
+    }
+
+    /** The baseline as a dashed line, the allowed regression as a shaded band under (or over) it, both labelled. */
+    private static void band(StringBuilder svg, Band band, SvgChart.Scale ys, int right) {
+        double base = ys.at(band.base());
+        double limit = ys.at(band.worst());
+        if (band.limit() != null) {
+            svg.append("<rect class=\"allowed\" x=\"").append(LEFT).append("\" y=\"").append(f(Math.min(base, limit))).append("\" width=\"")
+                .append(WIDTH - LEFT - right).append("\" height=\"").append(f(Math.max(1, Math.abs(limit - base)))).append("\" fill=\"")
+                .append(SvgChart.PALETTE.get(2)).append("\" fill-opacity=\"0.18\"><title>").append(Html.escape("allowed regression from "
+                        + band.baselineTag() + ": " + SvgChart.label(band.base()) + " to " + SvgChart.label(band.limit()))).append("</title></rect>\n");
+        }
+        svg.append("<line x1=\"").append(LEFT).append("\" y1=\"").append(f(base)).append("\" x2=\"").append(WIDTH - right).append("\" y2=\"")
+                .append(f(base)).append("\" stroke=\"").append(SvgChart.PALETTE.get(2)).append("\" stroke-dasharray=\"6 4\"/>\n");
+        svg.append("<text x=\"").append(LEFT + 6).append("\" y=\"").append(f(base - 4)).append("\" class=\"note\">")
+                .append(Html.escape("baseline " + band.baselineTag() + " " + SvgChart.label(band.base()) + (band.limit() == null ? ""
+                        : "; allowed to " + SvgChart.label(band.limit())))).append("</text>\n");
+    }
+
+    /** Room for the last tag's name, rotated 30 degrees (about 6 px a character at 11 px). */
+    private static int right(List<Milestone> with) {
+        String last = label(with.get(with.size() - 1).name());
+        return Math.max(MIN_RIGHT, (int) (last.length() * 6 * Math.cos(Math.toRadians(30))) + 8);
+    }
+
+    /** Room under the axis for the longest rotated name. */
+    private static int bottom(List<Milestone> with) {
+        int longest = with.stream().mapToInt(m -> label(m.name()).length()).max().orElse(0);
+        return Math.max(64, 24 + (int) (longest * 6 * Math.sin(Math.toRadians(30))));
+    }
+
+    private static String label(String name) {
+        return name.length() <= MAX_LABEL ? name : name.substring(0, MAX_LABEL - 1) + "\u2026";
     }
 
     private static String f(double v) {

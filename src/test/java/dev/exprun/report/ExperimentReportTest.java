@@ -82,7 +82,7 @@ class ExperimentReportTest {
         Matcher external = Pattern.compile("(?i)(src|href)\\s*=\\s*\"(?!#)|url\\(|@import|https?://(?!www\\.w3\\.org/2000/svg\")").matcher(page);
         assertFalse(external.find(), () -> "an external reference: " + page.substring(Math.max(0, external.start() - 40), external.end() + 40));
         assertFalse(Pattern.compile("(points|cx|cy|x|y)=\"[^\"]*(NaN|Infinity)").matcher(page).find(), "no NaN reaches a coordinate");
-        assertTrue(log.lines().contains("INFO Report: " + index + " (4 run(s), 2 chart(s) of 2 run(s), 0 exp tag(s))"), log.lines().toString());
+        assertTrue(log.lines().contains("INFO Report: " + index + " (4 run(s), 2 curve chart(s) of 2 run(s), 0 sweep(s), 0 exp tag(s))"), log.lines().toString());
         assertTrue(page.contains("No exp tag yet: exp:tag writes them"), "the timeline says why it is empty");
     }
 
@@ -104,6 +104,119 @@ class ExperimentReportTest {
         assertTrue(page.contains("class=\"chart timeline\""));
         assertTrue(page.indexOf(">v1-first</text>") > 0 && page.indexOf(">v1-first</text>") < page.indexOf(">v2-later</text>"), "oldest first");
         assertTrue(page.contains("<title>v2-later: 0.95</title>"));
+    }
+
+    @Test
+    void eachSweepIsDrawnInParallelCoordinatesAndScattersWithItsBestTrialNamed() throws Exception {
+        Path repo = Projects.gitRepo(tmp.resolve("repo"), Map.of(".gitignore", "target/\n", "train.py", "x\n"));
+        GitProvenance git = new GitProvenanceResolver(new CapturingLog(), Map.of()).resolve(repo, repo.resolve("target"), null);
+        trial(repo, git, "trial-1", "t01", 1, Map.of("lr", 0.001, "opt", "adam"), 0.80, RunStatus.SUCCEEDED);
+        trial(repo, git, "trial-2a", "t02", 1, Map.of("lr", 0.01, "opt", "sgd"), null, RunStatus.FAILED);
+        trial(repo, git, "trial-2b", "t02", 2, Map.of("lr", 0.01, "opt", "sgd"), 0.85, RunStatus.SUCCEEDED);
+        trial(repo, git, "trial-3", "t03", 1, Map.of("lr", 0.1, "opt", "adam"), 0.93, RunStatus.SUCCEEDED);
+        trial(repo, git, "trial-4", "t04", 1, Map.of("lr", 1.0, "opt", "sgd"), null, RunStatus.FAILED);
+
+        String page = Files.readString(new ExperimentReport(new CapturingLog()).write(repo, repo.resolve("target"), "org.example:model",
+                new ReportOptions(List.of(), "val_acc", 7, false, null, List.of(), List.of()), repo.resolve("target/exp/report")));
+
+        assertTrue(page.contains("<h3 id=\"sweep-s1\">Sweep s1</h3>"), page);
+        // t02's retry counts once, with its newest attempt.
+        assertTrue(page.contains("4 trial(s) by val_acc (higher is better); the best is t03, run trial-3: val_acc 0.93, params {lr=0.1, opt=adam}."),
+                page);
+        assertEquals(3, count(page, "class=\"chart sweep\""), "parallel coordinates, then a scatter of lr and one of opt");
+        assertTrue(page.contains(">lr (log)</text>"), "lr spans three decades: a log axis");
+        assertTrue(page.contains(">best t03</text>"), "the best trial is named in the scatters");
+        assertTrue(page.contains("1 trial(s) without val_acc not drawn"), "t04 failed before it logged the objective");
+        assertTrue(page.contains("stroke-dasharray=\"4 3\"><title>t04 trial-4"), "a trial without the objective is dashed in the parallel chart");
+    }
+
+    @Test
+    void theTimelineShadesTheBaselinesAllowedRegressionAndMarksATagPastIt() throws Exception {
+        Path repo = Projects.gitRepo(tmp.resolve("repo"), Map.of(".gitignore", "target/\n", "train.py", "x\n"));
+        GitProvenance git = new GitProvenanceResolver(new CapturingLog(), Map.of()).resolve(repo, repo.resolve("target"), null);
+        RunRecord sample = Records.sample();
+        try (Repository r = new FileRepositoryBuilder().findGitDir(repo.toFile()).build(); Git g = Git.wrap(r)) {
+            ObjectId head = r.resolve("HEAD");
+            tag(g, head, "v1", 0.90, sample, git, 1_700_000_000);
+            tag(g, head, "v2", 0.93, sample, git, 1_700_000_100);
+            tag(g, head, "v3-a-rather-long-name-for-a-release-candidate-tag", 0.91, sample, git, 1_700_000_200);
+        }
+        String page = Files.readString(new ExperimentReport(new CapturingLog()).write(repo, repo.resolve("target"), "org.example:model",
+                new ReportOptions(List.of("val_acc"), null, 7, false, null, List.of(), List.of(), List.of(), ReportOptions.Format.HTML, "v2",
+                        Map.of("val_acc", "0.01")), repo.resolve("target/exp/report")));
+        assertTrue(page.contains("3 exp tag(s), oldest first, with the metrics of their annotations; the baseline is v2, its allowed regression shaded."),
+                page);
+        assertTrue(page.contains("<rect class=\"allowed\""), "the allowed band is shaded");
+        assertTrue(page.contains(">baseline v2 0.93; allowed to 0.92</text>"), page);
+        assertTrue(page.contains("<title>v3-a-rather-long-name-for-a-release-candidate-tag: 0.91, past the regression allowed from v2</title>"),
+                "the tag below 0.92 is marked, with its whole name");
+        assertTrue(page.contains(">v3-a-rather-long-name-for-a-rel\u2026</text>"), "a long name is cut on the axis");
+        assertTrue(page.contains("<title>v1: 0.9</title>"), "v1 predates the baseline and is not judged against it");
+    }
+
+    @Test
+    void branchesPickTheRunsAndSvgWritesEachChartAsItsOwnFile() throws Exception {
+        Path repo = Projects.gitRepo(tmp.resolve("repo"), Map.of(".gitignore", "target/\n", "train.py", "x\n"));
+        GitProvenance main = new GitProvenanceResolver(new CapturingLog(), Map.of()).resolve(repo, repo.resolve("target"), null);
+        String series = "{\"step\": 1, \"loss\": 1.0}\n{\"step\": 2, \"loss\": 0.5}\n";
+        run(repo, main, "run-1", 0.80, series, RunStatus.SUCCEEDED);
+        run(repo, onBranch(main, "exp/adamw"), "run-2", 0.85, series, RunStatus.SUCCEEDED);
+        run(repo, onBranch(main, "exp/dropout"), "run-3", 0.70, series, RunStatus.SUCCEEDED);
+        run(repo, onBranch(main, "exp/dropout/deep"), "run-4", 0.75, series, RunStatus.SUCCEEDED);
+
+        Path out = repo.resolve("target/exp/report");
+        CapturingLog log = new CapturingLog();
+        Path written = new ExperimentReport(log).write(repo, repo.resolve("target"), "org.example:model",
+                new ReportOptions(List.of("loss"), null, 7, false, null, List.of(), List.of(), List.of("exp/*"), ReportOptions.Format.SVG, null,
+                        Map.of()), out);
+
+        assertEquals(out, written);
+        assertFalse(Files.exists(out.resolve("index.html")), "svg writes no page");
+        assertTrue(log.lines().contains("INFO Report: 1 chart(s) as SVG files in " + out + " (2 run(s), 1 curve chart(s) of 2 run(s), 0 sweep(s), 0 exp tag(s))"),
+                log.lines().toString());
+        String svg = Files.readString(out.resolve("curves-loss.svg"));
+        assertTrue(svg.startsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\""), svg);
+        assertTrue(svg.contains("<style>svg{color:#1b1b1b;background:#fff"), "styled without the page");
+        assertTrue(svg.contains("<title>run-2</title>") && svg.contains("<title>run-3</title>"), "exp/adamw and exp/dropout match exp/*");
+        assertFalse(svg.contains("<title>run-1</title>") || svg.contains("<title>run-4</title>"), "main and exp/dropout/deep do not");
+    }
+
+    @Test
+    void aRunsDetailNamesItsProvenanceAndTheRunsThatReproducedIt() throws Exception {
+        Path repo = Projects.gitRepo(tmp.resolve("repo"), Map.of(".gitignore", "target/\n", "train.py", "x\n"));
+        GitProvenance git = new GitProvenanceResolver(new CapturingLog(), Map.of()).resolve(repo, repo.resolve("target"), null);
+        run(repo, git, "run-1", 0.80, "{\"step\": 1, \"val_acc\": 0.8}\n", RunStatus.SUCCEEDED);
+        RunRecord again = new RunRecord(RunRecord.SCHEMA, "run-2", RunStatus.SUCCEEDED, 0, null, Records.sample().project(), git,
+                Records.sample().image(), Records.sample().container(), Map.of(), Map.of("val_acc", 0.7999), List.of(), null, null,
+                "2026-11-30T11:00:00Z", null, null);
+        try (Repository r = new FileRepositoryBuilder().findGitDir(repo.toFile()).build()) {
+            new RunNotes(r).append(git.commit(), RunNote.of(again, List.of(), "run-1"));
+        }
+        String page = Files.readString(new ExperimentReport(new CapturingLog()).write(repo, repo.resolve("target"), "org.example:model",
+                new ReportOptions(List.of(), null, 7, false, null, List.of(), List.of()), repo.resolve("target/exp/report")));
+        String detail = page.substring(page.indexOf("<section id=\"run-run-1\">"));
+        assertTrue(detail.contains("<li>commit <code>" + git.commit() + "</code></li>"), detail);
+        assertTrue(detail.contains("<li>image " + Records.sample().image().reference() + " = <code>" + Records.sample().image().digest()),
+                detail);
+        assertTrue(detail.contains("<li>reproduced by run run-2 (succeeded): metrics <code>{val_acc=0.7999}</code></li>"), detail);
+    }
+
+    /** A sweep's trial, noted (no run directory): the sweep s1, its label, its attempt. */
+    private static void trial(Path repo, GitProvenance git, String id, String trial, int attempt, Map<String, Object> params, Double valAcc,
+                              RunStatus status) throws Exception {
+        RunRecord sample = Records.sample();
+        RunRecord record = new RunRecord(RunRecord.SCHEMA, id, status, 0, null, sample.project(), git, sample.image(), sample.container(),
+                params, valAcc == null ? Map.of() : Map.of("val_acc", valAcc), List.of(), sample.engine(), sample.host(),
+                "2026-11-30T10:0" + id.charAt(6) + ":" + (attempt == 2 ? "30" : "00") + "Z", null, null)
+                .withSweep(new RunRecord.SweepTrial("s1", trial, attempt));
+        try (Repository r = new FileRepositoryBuilder().findGitDir(repo.toFile()).build()) {
+            new RunNotes(r).append(git.commit(), RunNote.of(record, List.of(), null));
+        }
+    }
+
+    private static GitProvenance onBranch(GitProvenance g, String branch) {
+        return new GitProvenance(g.present(), g.workTree(), g.projectPath(), g.commit(), branch, g.detached(), g.branchSource(), g.describe(),
+                g.tagsAtHead(), g.remoteUrl(), g.shallow(), g.dirty(), g.changes(), g.patchSha256(), g.patchBytes());
     }
 
     private static void tag(Git g, ObjectId commit, String name, double valAcc, RunRecord sample, GitProvenance git, long epochSeconds)
