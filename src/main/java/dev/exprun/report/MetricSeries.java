@@ -1,16 +1,15 @@
 package dev.exprun.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.exprun.record.RecordJson;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,59 +20,69 @@ import java.util.Map;
 public record MetricSeries(String metric, double[] x, double[] y) {
 
     public static Map<String, MetricSeries> read(Path file) throws IOException {
-        Map<String, List<double[]>> points = new LinkedHashMap<>();
+        Map<String, Points> points = new LinkedHashMap<>();
+        Map<String, Double> line = new LinkedHashMap<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
+            String text;
             int number = 0;
-            while ((line = in.readLine()) != null) {
+            while ((text = in.readLine()) != null) {
                 number++;
-                if (line.isBlank()) {
+                if (text.isBlank() || !(FlatLine.scan(text, line) || parse(text, line))) {
                     continue;
                 }
-                JsonNode node;
-                try {
-                    node = RecordJson.MAPPER.readTree(line);
-                } catch (IOException e) {
-                    continue;
-                }
-                if (node == null || !node.isObject()) {
-                    continue;
-                }
-                double step = node.path("step").isNumber() ? node.get("step").asDouble() : number;
-                for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
-                    Map.Entry<String, JsonNode> f = fields.next();
-                    Double value = number(f.getValue());
-                    if (!f.getKey().equals("step") && value != null) {
-                        points.computeIfAbsent(f.getKey(), k -> new ArrayList<>()).add(new double[] {step, value});
-                    }
-                }
+                Double step = line.remove("step");
+                double x = step != null && Double.isFinite(step) ? step : number;
+                line.forEach((metric, value) -> points.computeIfAbsent(metric, k -> new Points()).add(x, value));
             }
         }
         Map<String, MetricSeries> series = new LinkedHashMap<>();
-        points.forEach((metric, list) -> {
-            double[] x = new double[list.size()];
-            double[] y = new double[list.size()];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = list.get(i)[0];
-                y[i] = list.get(i)[1];
-            }
-            series.put(metric, new MetricSeries(metric, x, y));
-        });
+        points.forEach((metric, p) -> series.put(metric, new MetricSeries(metric, Arrays.copyOf(p.x, p.size), Arrays.copyOf(p.y, p.size))));
         return series;
     }
 
-    private static Double number(JsonNode v) {
-        if (v.isNumber()) {
-            return v.asDouble();
+    /**
+     * One line's numeric top-level fields into values (cleared first); false when the line is no JSON object. A
+     * streaming parse, no tree: a report reads hundreds of thousands of lines per run.
+     */
+    private static boolean parse(String text, Map<String, Double> values) {
+        values.clear();
+        try (JsonParser p = RecordJson.MAPPER.createParser(text)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                if (v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_NUMBER_FLOAT) {
+                    values.put(name, p.getDoubleValue());
+                } else if (v == JsonToken.VALUE_STRING) {
+                    Double special = FlatLine.special(p.getText());
+                    if (special != null) {
+                        values.put(name, special);
+                    }
+                } else if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) {
+                    p.skipChildren();
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return false; // cut in the middle (a killed run's last line), or no JSON at all
         }
-        if (v.isTextual()) {
-            return switch (v.asText()) {
-                case "NaN" -> Double.NaN;
-                case "Infinity" -> Double.POSITIVE_INFINITY;
-                case "-Infinity" -> Double.NEGATIVE_INFINITY;
-                default -> null;
-            };
+    }
+
+    /** A growing pair of primitive arrays: no boxing per point. */
+    private static final class Points {
+        double[] x = new double[1024];
+        double[] y = new double[1024];
+        int size;
+
+        void add(double px, double py) {
+            if (size == x.length) {
+                x = Arrays.copyOf(x, size * 2);
+                y = Arrays.copyOf(y, size * 2);
+            }
+            x[size] = px;
+            y[size++] = py;
         }
-        return null;
     }
 }
