@@ -60,7 +60,8 @@
 #             localhost/exp-test/pytorch-cpu:1.13  debootstrap bookworm + python3-torch
 #
 # Exports:    DOCKER_HOST and EXP_TEST_{PODMAN,DOCKER}_HOST, CONTAINERS_{,REGISTRIES_}CONF (with
-#             podman), SLURM_CONF and EXP_TEST_SLURM_{PARTITION,NODE,UNSHARED_DIR} (with slurm).
+#             podman), SLURM_CONF and EXP_TEST_SLURM_{PARTITION,NODE,UNSHARED_DIR} (with slurm),
+#             EXP_TEST_CHROMIUM (always: Debian's chromium, for ReportBrowserTest).
 #
 # Idempotent: every step checks first; a second run takes a few seconds. Background services are
 # fully detached (setsid/nohup) and survive this script and its caller. Progress goes to stderr;
@@ -1194,9 +1195,10 @@ take_lock() {
 provision() {
   local started=$SECONDS
   STEP="install packages"
-  # git and gnupg: exp:tag pushes with git and signs with gpg, and its tests do both for real
+  # git and gnupg: exp:tag pushes with git and signs with gpg, and its tests do both for real;
+  # chromium: ReportBrowserTest opens exp:report's page in a real headless browser
   ensure_packages ca-certificates curl tar busybox-static debootstrap docker-registry \
-    apache2-utils git gnupg
+    apache2-utils git gnupg chromium
   if has_engine podman; then ensure_packages podman runc; fi
   if has_engine slurm; then ensure_packages slurm-wlm munge; fi
   if has_engine docker; then
@@ -1254,6 +1256,7 @@ provision() {
     lines+=("export DOCKER_HOST=${DOCKER_URL}")
   fi
   if has_engine docker; then lines+=("export EXP_TEST_DOCKER_HOST=${DOCKER_URL}"); fi
+  lines+=("export EXP_TEST_CHROMIUM=/usr/bin/chromium")
   if has_engine slurm; then
     lines+=("export SLURM_CONF=${SLURM_CONF_FILE}" "export EXP_TEST_SLURM_PARTITION=${SLURM_PARTITION}")
     lines+=("export EXP_TEST_SLURM_NODE=${SLURM_NODE}" "export EXP_TEST_SLURM_UNSHARED_DIR=${SLURM_UNSHARED_DIR}")

@@ -13,6 +13,8 @@ import java.util.Set;
  * inline SVG, no external reference of any kind (no CDN, font or image), so it opens offline and asks no network.
  */
 final class ReportPage {
+    /** Rows laid out at load; the rest wait hidden (see SCRIPT). */
+    static final int VISIBLE_ROWS = 500;
     /** The page follows the system's light or dark theme. */
     private static final String THEME = """
             :root { color-scheme: light dark; --fg: #1b1b1b; --bg: #ffffff; --muted: #666; --line: #ddd; }
@@ -29,18 +31,35 @@ final class ReportPage {
             tr.failed td, tr.interrupted td, tr.killed td, tr.timed-out td { color: #D55E00; } tr.cached td { color: var(--muted); }
             .chart { color: var(--fg); max-width: 100%; height: auto; } .chart .title { font-weight: bold; }
             .chart text { font-size: 11px; } .chart text.tag { font-size: 11px; } .chart .axis line { stroke-width: 1; } .note { color: var(--muted); fill: var(--muted); }
+            .chart text:not(.note) { fill: currentColor; }
             .legend span { display: inline-block; margin-right: 1em; } .legend i { display: inline-block; width: 1em; height: 3px; vertical-align: middle; margin-right: 4px; }
             section.chart-block { break-inside: avoid; page-break-inside: avoid; margin: 1em 0; }
             @media print { section.chart-block { page-break-after: always; } }
             code { font-size: 12px; }
             """;
+    /**
+     * Sorting: keys read once per click, the rows put back in one call. With more rows than the first tbody shows, the
+     * rest wait in a hidden tbody (no layout, so a page of 10,000 runs is usable at once); a sort takes every row and
+     * shows the first ones of the new order, and "show all" moves them all into view.
+     */
     private static final String SCRIPT = """
-            document.querySelectorAll('table.sortable th').forEach((th, i) => th.addEventListener('click', () => {
-              const body = th.closest('table').tBodies[0];
-              const dir = th.dataset.dir === 'asc' ? -1 : 1; th.dataset.dir = dir === 1 ? 'asc' : 'desc';
-              const key = r => { const t = r.cells[i].dataset.v ?? r.cells[i].textContent; const n = parseFloat(t); return isNaN(n) ? t : n; };
-              [...body.rows].sort((a, b) => { const x = key(a), y = key(b); return (x > y ? 1 : x < y ? -1 : 0) * dir; })
-                .forEach(r => body.appendChild(r));
+            document.querySelectorAll('table.sortable').forEach(table => {
+              const shown = table.tBodies[0], more = table.tBodies[1], limit = shown.rows.length;
+              table.querySelectorAll('th').forEach((th, i) => th.addEventListener('click', () => {
+                const dir = th.dataset.dir === 'asc' ? -1 : 1; th.dataset.dir = dir === 1 ? 'asc' : 'desc';
+                const rows = more ? [...shown.rows, ...more.rows] : [...shown.rows];
+                const keyed = rows.map(r => { const c = r.cells[i], t = c.dataset.v ?? c.textContent, n = Number(t);
+                  return [t.trim() !== '' && !isNaN(n) ? n : t, r]; });
+                keyed.sort((a, b) => (a[0] > b[0] ? 1 : a[0] < b[0] ? -1 : 0) * dir);
+                const sorted = keyed.map(k => k[1]);
+                if (more && more.isConnected) { shown.replaceChildren(...sorted.slice(0, limit)); more.replaceChildren(...sorted.slice(limit)); }
+                else { shown.replaceChildren(...sorted); }
+              }));
+            });
+            document.querySelectorAll('button.show-all').forEach(b => b.addEventListener('click', () => {
+              const table = document.getElementById(b.dataset.table), more = table.tBodies[1];
+              if (more) { table.tBodies[0].append(...more.rows); more.remove(); }
+              b.parentElement.remove();
             }));
             """;
 
@@ -64,11 +83,16 @@ final class ReportPage {
         StringBuilder h = new StringBuilder();
         Set<String> anchored = new HashSet<>();
         c.details().forEach(d -> anchored.add(d.record().runId()));
-        h.append("<h2 id=\"runs\">Runs</h2>\n<p class=\"note\">").append(c.runs().size()).append(" run(s); click a heading to sort.</p>\n");
-        h.append("<table class=\"sortable\"><thead><tr><th>date</th><th>commit</th><th>branch / tags</th><th>run</th><th>status</th><th>image</th>");
+        h.append("<h2 id=\"runs\">Runs</h2>\n<p class=\"note\">").append(c.runs().size()).append(" run(s); click a heading to sort")
+                .append(c.runs().size() > VISIBLE_ROWS ? " (the first " + VISIBLE_ROWS + " are shown; a sort takes them all)" : "").append(".</p>\n");
+        h.append("<table id=\"runs-table\" class=\"sortable\"><thead><tr><th>date</th><th>commit</th><th>branch / tags</th><th>run</th><th>status</th><th>image</th>");
         c.columns().forEach(col -> h.append("<th>").append(Html.escape(col)).append("</th>"));
         h.append("</tr></thead><tbody>\n");
-        for (HistoryEntry e : c.runs()) {
+        for (int row = 0; row < c.runs().size(); row++) {
+            if (row == VISIBLE_ROWS) {
+                h.append("</tbody><tbody hidden>\n");
+            }
+            HistoryEntry e = c.runs().get(row);
             String status = e.cachedFrom() != null ? "cached" : e.status();
             h.append("<tr class=\"").append(Html.escape(status)).append("\"><td>").append(Html.escape(date(e.date()))).append("</td><td><code>")
                     .append(Html.escape(e.commit().substring(0, Math.min(10, e.commit().length())))).append("</code></td><td>")
@@ -87,6 +111,10 @@ final class ReportPage {
             h.append("</tr>\n");
         }
         h.append("</tbody></table>\n");
+        if (c.runs().size() > VISIBLE_ROWS) {
+            h.append("<p><button type=\"button\" class=\"show-all\" data-table=\"runs-table\">Show all ").append(c.runs().size())
+                    .append(" runs</button></p>\n");
+        }
         h.append("<h2 id=\"curves\">Metric curves</h2>\n<p class=\"note\">").append(Html.escape(c.curvesNote())).append("</p>\n");
         if (!c.curves().isEmpty()) {
             h.append("<p class=\"legend\">");

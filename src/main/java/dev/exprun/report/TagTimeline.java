@@ -144,7 +144,9 @@ public final class TagTimeline {
         }
         svg.append("<line x1=\"").append(LEFT).append("\" y1=\"").append(f(base)).append("\" x2=\"").append(WIDTH - right).append("\" y2=\"")
                 .append(f(base)).append("\" stroke=\"").append(SvgChart.PALETTE.get(2)).append("\" stroke-dasharray=\"6 4\"/>\n");
-        svg.append("<text x=\"").append(LEFT + 6).append("\" y=\"").append(f(base - 4)).append("\" class=\"note\">")
+        // Under the line when the line is at the top, where the title and the best tag's value are.
+        double labelY = base - TOP < 24 ? base + 14 : base - 4;
+        svg.append("<text x=\"").append(LEFT + 6).append("\" y=\"").append(f(labelY)).append("\" class=\"note\">")
                 .append(Html.escape("baseline " + band.baselineTag() + " " + SvgChart.label(band.base()) + (band.limit() == null ? ""
                         : "; allowed to " + SvgChart.label(band.limit())))).append("</text>\n");
     }

@@ -1,14 +1,16 @@
 package dev.exprun.report;
 
+import static dev.exprun.report.ReportFixtures.git;
+import static dev.exprun.report.ReportFixtures.note;
+import static dev.exprun.report.ReportFixtures.onBranch;
+import static dev.exprun.report.ReportFixtures.run;
+import static dev.exprun.report.ReportFixtures.tag;
+import static dev.exprun.report.ReportFixtures.trial;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.exprun.git.GitProvenance;
-import dev.exprun.git.GitProvenanceResolver;
-import dev.exprun.history.RunNote;
-import dev.exprun.history.RunNotes;
-import dev.exprun.record.RecordJson;
 import dev.exprun.record.RunRecord;
 import dev.exprun.record.RunStatus;
 import dev.exprun.testing.CapturingLog;
@@ -20,12 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import dev.exprun.tagging.TagAnnotation;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,27 +34,10 @@ class ExperimentReportTest {
     @TempDir
     Path tmp;
 
-    /** A noted run; with a run directory and its metrics series when series is not null. */
-    private static void run(Path repo, GitProvenance git, String id, double valAcc, String series, RunStatus status) throws Exception {
-        RunRecord sample = Records.sample();
-        RunRecord record = new RunRecord(RunRecord.SCHEMA, id, status, 0, null, sample.project(), git, sample.image(), sample.container(),
-                Map.of("lr", valAcc), Map.of("val_acc", valAcc), List.of(), sample.engine(), sample.host(),
-                "2026-11-30T10:00:0" + id.charAt(id.length() - 1) + "Z", null, null);
-        if (series != null) {
-            Path dir = repo.resolve("target/exp/runs").resolve(id);
-            Files.createDirectories(dir.resolve("out"));
-            RecordJson.writeAtomically(dir.resolve("run.json"), record);
-            Files.writeString(dir.resolve("out/metrics.jsonl"), series);
-        }
-        try (Repository r = new FileRepositoryBuilder().findGitDir(repo.toFile()).build()) {
-            new RunNotes(r).append(git.commit(), RunNote.of(record, List.of(), null));
-        }
-    }
-
     @Test
     void thePageIsSelfContainedWithTheTableAndTheBestRunsCurves() throws Exception {
         Path repo = Projects.gitRepo(tmp.resolve("repo"), Map.of(".gitignore", "target/\n", "train.py", "x\n"));
-        GitProvenance git = new GitProvenanceResolver(new CapturingLog(), Map.of()).resolve(repo, repo.resolve("target"), null);
+        GitProvenance git = git(repo);
         run(repo, git, "run-1", 0.80, "{\"step\": 1, \"loss\": 1.0, \"val_acc\": 0.5}\n{\"step\": 2, \"loss\": NaN, \"val_acc\": 0.8}\n"
                 + "{\"step\": 3, \"loss\": 0.01, \"val_acc\": 0.8}\n", RunStatus.SUCCEEDED);
         run(repo, git, "run-2", 0.95, "{\"step\": 1, \"loss\": 0.9}\n{\"step\": 2, \"loss\": 0.001}\n{\"step\": 3, \"loss\"", RunStatus.SUCCEEDED);
@@ -89,13 +71,12 @@ class ExperimentReportTest {
     @Test
     void theTagTimelineDrawsEachExpTagInTheOrderItWasMade() throws Exception {
         Path repo = Projects.gitRepo(tmp.resolve("repo"), Map.of(".gitignore", "target/\n", "train.py", "x\n"));
-        GitProvenance git = new GitProvenanceResolver(new CapturingLog(), Map.of()).resolve(repo, repo.resolve("target"), null);
-        RunRecord sample = Records.sample();
+        GitProvenance git = git(repo);
         try (Repository r = new FileRepositoryBuilder().findGitDir(repo.toFile()).build(); Git g = Git.wrap(r)) {
             ObjectId head = r.resolve("HEAD");
             // Named against their order: the timeline follows the tagger's date, not the name.
-            tag(g, head, "v2-later", 0.95, sample, git, 1_700_000_100);
-            tag(g, head, "v1-first", 0.91, sample, git, 1_700_000_000);
+            tag(g, head, "v2-later", 0.95, git, 1_700_000_100);
+            tag(g, head, "v1-first", 0.91, git, 1_700_000_000);
         }
         Path index = new ExperimentReport(new CapturingLog()).write(repo, repo.resolve("target"), "org.example:model",
                 new ReportOptions(List.of("val_acc"), null, 7, false, null, List.of(), List.of()), repo.resolve("target/exp/report"));
@@ -109,7 +90,7 @@ class ExperimentReportTest {
     @Test
     void eachSweepIsDrawnInParallelCoordinatesAndScattersWithItsBestTrialNamed() throws Exception {
         Path repo = Projects.gitRepo(tmp.resolve("repo"), Map.of(".gitignore", "target/\n", "train.py", "x\n"));
-        GitProvenance git = new GitProvenanceResolver(new CapturingLog(), Map.of()).resolve(repo, repo.resolve("target"), null);
+        GitProvenance git = git(repo);
         trial(repo, git, "trial-1", "t01", 1, Map.of("lr", 0.001, "opt", "adam"), 0.80, RunStatus.SUCCEEDED);
         trial(repo, git, "trial-2a", "t02", 1, Map.of("lr", 0.01, "opt", "sgd"), null, RunStatus.FAILED);
         trial(repo, git, "trial-2b", "t02", 2, Map.of("lr", 0.01, "opt", "sgd"), 0.85, RunStatus.SUCCEEDED);
@@ -133,13 +114,12 @@ class ExperimentReportTest {
     @Test
     void theTimelineShadesTheBaselinesAllowedRegressionAndMarksATagPastIt() throws Exception {
         Path repo = Projects.gitRepo(tmp.resolve("repo"), Map.of(".gitignore", "target/\n", "train.py", "x\n"));
-        GitProvenance git = new GitProvenanceResolver(new CapturingLog(), Map.of()).resolve(repo, repo.resolve("target"), null);
-        RunRecord sample = Records.sample();
+        GitProvenance git = git(repo);
         try (Repository r = new FileRepositoryBuilder().findGitDir(repo.toFile()).build(); Git g = Git.wrap(r)) {
             ObjectId head = r.resolve("HEAD");
-            tag(g, head, "v1", 0.90, sample, git, 1_700_000_000);
-            tag(g, head, "v2", 0.93, sample, git, 1_700_000_100);
-            tag(g, head, "v3-a-rather-long-name-for-a-release-candidate-tag", 0.91, sample, git, 1_700_000_200);
+            tag(g, head, "v1", 0.90, git, 1_700_000_000);
+            tag(g, head, "v2", 0.93, git, 1_700_000_100);
+            tag(g, head, "v3-a-rather-long-name-for-a-release-candidate-tag", 0.91, git, 1_700_000_200);
         }
         String page = Files.readString(new ExperimentReport(new CapturingLog()).write(repo, repo.resolve("target"), "org.example:model",
                 new ReportOptions(List.of("val_acc"), null, 7, false, null, List.of(), List.of(), List.of(), ReportOptions.Format.HTML, "v2",
@@ -157,7 +137,7 @@ class ExperimentReportTest {
     @Test
     void branchesPickTheRunsAndSvgWritesEachChartAsItsOwnFile() throws Exception {
         Path repo = Projects.gitRepo(tmp.resolve("repo"), Map.of(".gitignore", "target/\n", "train.py", "x\n"));
-        GitProvenance main = new GitProvenanceResolver(new CapturingLog(), Map.of()).resolve(repo, repo.resolve("target"), null);
+        GitProvenance main = git(repo);
         String series = "{\"step\": 1, \"loss\": 1.0}\n{\"step\": 2, \"loss\": 0.5}\n";
         run(repo, main, "run-1", 0.80, series, RunStatus.SUCCEEDED);
         run(repo, onBranch(main, "exp/adamw"), "run-2", 0.85, series, RunStatus.SUCCEEDED);
@@ -184,14 +164,12 @@ class ExperimentReportTest {
     @Test
     void aRunsDetailNamesItsProvenanceAndTheRunsThatReproducedIt() throws Exception {
         Path repo = Projects.gitRepo(tmp.resolve("repo"), Map.of(".gitignore", "target/\n", "train.py", "x\n"));
-        GitProvenance git = new GitProvenanceResolver(new CapturingLog(), Map.of()).resolve(repo, repo.resolve("target"), null);
+        GitProvenance git = git(repo);
         run(repo, git, "run-1", 0.80, "{\"step\": 1, \"val_acc\": 0.8}\n", RunStatus.SUCCEEDED);
         RunRecord again = new RunRecord(RunRecord.SCHEMA, "run-2", RunStatus.SUCCEEDED, 0, null, Records.sample().project(), git,
                 Records.sample().image(), Records.sample().container(), Map.of(), Map.of("val_acc", 0.7999), List.of(), null, null,
                 "2026-11-30T11:00:00Z", null, null);
-        try (Repository r = new FileRepositoryBuilder().findGitDir(repo.toFile()).build()) {
-            new RunNotes(r).append(git.commit(), RunNote.of(again, List.of(), "run-1"));
-        }
+        note(repo, git, again, "run-1");
         String page = Files.readString(new ExperimentReport(new CapturingLog()).write(repo, repo.resolve("target"), "org.example:model",
                 new ReportOptions(List.of(), null, 7, false, null, List.of(), List.of()), repo.resolve("target/exp/report")));
         String detail = page.substring(page.indexOf("<section id=\"run-run-1\">"));
@@ -199,35 +177,6 @@ class ExperimentReportTest {
         assertTrue(detail.contains("<li>image " + Records.sample().image().reference() + " = <code>" + Records.sample().image().digest()),
                 detail);
         assertTrue(detail.contains("<li>reproduced by run run-2 (succeeded): metrics <code>{val_acc=0.7999}</code></li>"), detail);
-    }
-
-    /** A sweep's trial, noted (no run directory): the sweep s1, its label, its attempt. */
-    private static void trial(Path repo, GitProvenance git, String id, String trial, int attempt, Map<String, Object> params, Double valAcc,
-                              RunStatus status) throws Exception {
-        RunRecord sample = Records.sample();
-        RunRecord record = new RunRecord(RunRecord.SCHEMA, id, status, 0, null, sample.project(), git, sample.image(), sample.container(),
-                params, valAcc == null ? Map.of() : Map.of("val_acc", valAcc), List.of(), sample.engine(), sample.host(),
-                "2026-11-30T10:0" + id.charAt(6) + ":" + (attempt == 2 ? "30" : "00") + "Z", null, null)
-                .withSweep(new RunRecord.SweepTrial("s1", trial, attempt));
-        try (Repository r = new FileRepositoryBuilder().findGitDir(repo.toFile()).build()) {
-            new RunNotes(r).append(git.commit(), RunNote.of(record, List.of(), null));
-        }
-    }
-
-    private static GitProvenance onBranch(GitProvenance g, String branch) {
-        return new GitProvenance(g.present(), g.workTree(), g.projectPath(), g.commit(), branch, g.detached(), g.branchSource(), g.describe(),
-                g.tagsAtHead(), g.remoteUrl(), g.shallow(), g.dirty(), g.changes(), g.patchSha256(), g.patchBytes());
-    }
-
-    private static void tag(Git g, ObjectId commit, String name, double valAcc, RunRecord sample, GitProvenance git, long epochSeconds)
-            throws Exception {
-        RunRecord run = new RunRecord(RunRecord.SCHEMA, "run-" + name, RunStatus.SUCCEEDED, 0, null, sample.project(), git, sample.image(),
-                sample.container(), Map.of(), Map.of("val_acc", valAcc), List.of(), null, null, "2026-11-30T10:00:00Z", null, null);
-        try (RevWalk walk = new RevWalk(g.getRepository())) {
-            g.tag().setName(name).setAnnotated(true).setObjectId(walk.parseCommit(commit))
-                    .setTagger(new PersonIdent("IT", "it@example.invalid", java.time.Instant.ofEpochSecond(epochSeconds), java.time.ZoneOffset.UTC))
-                    .setMessage(TagAnnotation.write(run, List.of())).call();
-        }
     }
 
     private static int count(String text, String part) {
