@@ -8,12 +8,14 @@
 # machine; the ratios are what to compare. Not part of the test suite or of CI.
 #
 # --quick: smaller inputs and fewer runs (under 10 minutes). Cases: overhead sweep git logs artifacts history cache
-# metrics-log release-goals jmh gpu-log slurm (default: all of them). overhead and sweep run on each engine the
+# report metrics-log release-goals jmh gpu-log slurm (default: all of them). overhead and sweep run on each engine the
 # provisioning started (Podman and Docker); BENCH_BASELINE_REF=<git ref> also measures the plugin as it was at
 # that ref (overhead). sweep: 24 trials x 2 s, 4 at once, through exp:sweep against xargs -P4 docker run.
 # slurm: exp:run and exp:sweep with -Dexp.executor=slurm on the provisioned one-node Slurm cluster, against a
 # hand-written sbatch --wait and a per-job squeue poller. cache: exp:run served from the run cache against mvn
 # validate, and the hit's re-hash of a 2 GiB checkpoint (256 MiB with --quick) against sha256sum.
+# report: exp:report on the history repository with 50 run directories of 100,000-step series (10 of 20,000 with
+# --quick) against mvn validate, the page's size, and its load in headless Chromium (dev.exprun.testing.PageTiming).
 # gpu-log needs a CUDA GPU and torch on the host, and says so instead of measuring when there is none; on a
 # GPU machine without an engine or Maven, run it alone: BENCH_ROOT=$PWD BENCH_WORK=$(mktemp -d) BENCH_OUT=$PWD
 # bash bench/cases/gpu-log.sh
@@ -27,12 +29,12 @@ cases=()
 for arg in "$@"; do
   case $arg in
     --quick) quick=1 ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) [[ -f "$root/bench/cases/$arg.sh" ]] || { echo "bench: no case '$arg' (have: $(ls "$root/bench/cases" | sed 's/\.sh$//' | tr '\n' ' '))" >&2; exit 2; }
        cases+=("$arg") ;;
   esac
 done
-((${#cases[@]})) || cases=(overhead sweep git logs artifacts history metrics-log release-goals jmh gpu-log slurm cache)
+((${#cases[@]})) || cases=(overhead sweep git logs artifacts history metrics-log release-goals jmh gpu-log slurm cache report)
 
 "$root/scripts/test-engine.sh" >/dev/null
 # shellcheck disable=SC1091

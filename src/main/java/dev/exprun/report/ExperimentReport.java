@@ -80,6 +80,13 @@ public final class ExperimentReport {
     }
 
     ReportContent build(Path baseDir, Path buildDir, String project, ReportOptions options) {
+        RunDirs dirs = new RunDirs(buildDir);
+        try (SeriesPrefetch prefetch = SeriesPrefetch.start(dirs.runs(), dirs::metrics, options)) {
+            return build(baseDir, project, options, dirs, prefetch);
+        }
+    }
+
+    private ReportContent build(Path baseDir, String project, ReportOptions options, RunDirs dirs, SeriesPrefetch prefetch) {
         List<RunNote> notes;
         List<HistoryEntry> runs;
         List<TagTimeline.Milestone> milestones;
@@ -92,7 +99,6 @@ public final class ExperimentReport {
         }
         runs = runs.stream().filter(e -> options.onBranches(e.branch())).toList();
         Optional<Baseline> baseline = baseline(baseDir, options, milestones);
-        RunDirs dirs = new RunDirs(buildDir);
 
         List<HistoryEntry> overlaid = overlaid(runs, dirs, options);
         List<String> legend = new ArrayList<>(overlaid.stream().map(HistoryEntry::runId).toList());
@@ -101,7 +107,7 @@ public final class ExperimentReport {
             drawnIds.add(id);
             legend.add(id + " (baseline " + baseline.get().tag() + ")");
         });
-        List<Chart> curves = curves(drawnIds, legend, dirs, options);
+        List<Chart> curves = curves(drawnIds, legend, prefetch, options);
         long noteOnly = runs.stream().filter(e -> e.runId() != null && !dirs.hasSeries(e.runId())).count();
         String curvesNote = (drawnIds.isEmpty() ? "No run of the table has its metric series (metrics.jsonl) in a run directory here."
                 : overlaid.size() + " run(s) overlaid: " + (options.objectiveOrNull() == null ? "the newest" : "the best by " + options.objective())
@@ -141,7 +147,7 @@ public final class ExperimentReport {
     }
 
     /** One chart per metric, the drawn runs' series overlaid in legend order. */
-    private List<Chart> curves(List<String> drawnIds, List<String> legend, RunDirs dirs, ReportOptions options) {
+    private List<Chart> curves(List<String> drawnIds, List<String> legend, SeriesPrefetch prefetch, ReportOptions options) {
         Map<String, List<SvgChart.Curve>> byMetric = new LinkedHashMap<>();
         options.metrics().forEach(m -> byMetric.put(m, new ArrayList<>()));
         for (int i = 0; i < drawnIds.size(); i++) {
@@ -150,7 +156,7 @@ public final class ExperimentReport {
             int colour = i;
             Map<String, MetricSeries> series;
             try {
-                series = MetricSeries.read(dirs.metrics(id));
+                series = prefetch.series(id);
             } catch (IOException ex) {
                 log.warn("exp:report: cannot read the metrics of run " + id + " (" + ex.getMessage() + "); its curves are left out");
                 continue;
@@ -291,8 +297,12 @@ public final class ExperimentReport {
 
     /** The run directories exp:run leaves under the build directory: target/exp/runs/RUN/{run.json,out/metrics.jsonl}. */
     private record RunDirs(Path buildDir) {
+        Path runs() {
+            return buildDir.resolve("exp").resolve("runs");
+        }
+
         private Path dir(String runId) {
-            return buildDir.resolve("exp").resolve("runs").resolve(runId);
+            return runs().resolve(runId);
         }
 
         Path metrics(String runId) {

@@ -59,12 +59,15 @@ final class FlatLine {
                 if (token.isEmpty() || token.charAt(0) == '{' || token.charAt(0) == '[') {
                     return false;
                 }
-                Double v = special(token);
+                Double v = number(token);
                 if (v == null && !token.equals("true") && !token.equals("false") && !token.equals("null")) {
-                    try {
-                        v = Double.parseDouble(token);
-                    } catch (NumberFormatException e) {
-                        return false;
+                    v = special(token);
+                    if (v == null) {
+                        try {
+                            v = Double.parseDouble(token);
+                        } catch (NumberFormatException e) {
+                            return false;
+                        }
                     }
                 }
                 if (v != null) {
@@ -82,6 +85,61 @@ final class FlatLine {
             }
         }
     }
+
+    /**
+     * A plain decimal ({@code -12.5}, {@code 0.0012}, {@code 3e-4}) of at most 15 digits and a power of ten up to 22:
+     * exact as digits / 10^k in double arithmetic (both are exact doubles, and one division rounds correctly).
+     * Null for anything else, which Double.parseDouble then reads.
+     */
+    static Double number(String t) {
+        int i = 0;
+        int n = t.length();
+        boolean negative = i < n && t.charAt(i) == '-';
+        if (negative) {
+            i++;
+        }
+        long digits = 0;
+        int count = 0;
+        int scale = 0;
+        boolean point = false;
+        for (; i < n; i++) {
+            char c = t.charAt(i);
+            if (c >= '0' && c <= '9') {
+                if (++count > 15) {
+                    return null;
+                }
+                digits = digits * 10 + (c - '0');
+                scale += point ? 1 : 0;
+            } else if (c == '.' && !point) {
+                point = true;
+            } else {
+                break;
+            }
+        }
+        if (count == 0) {
+            return null;
+        }
+        if (i < n) {
+            if ((t.charAt(i) != 'e' && t.charAt(i) != 'E') || i + 1 >= n) {
+                return null;
+            }
+            int exp;
+            try {
+                exp = Integer.parseInt(t, i + 1 + (t.charAt(i + 1) == '+' ? 1 : 0), n, 10);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+            scale -= exp;
+        }
+        if (scale < -22 || scale > 22) {
+            return null;
+        }
+        double v = scale >= 0 ? digits / POWERS[scale] : digits * POWERS[-scale];
+        return negative ? -v : v;
+    }
+
+    private static final double[] POWERS = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
     static Double special(String text) {
         return switch (text) {

@@ -4,7 +4,6 @@ import dev.exprun.gate.MetricDirection;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
@@ -176,7 +175,7 @@ final class SweepCharts {
     }
 
     private static String f(double v) {
-        return String.format(Locale.ROOT, "%.1f", v);
+        return SvgChart.f(v);
     }
 
     /** One axis from pixel `from` (its lowest value) to `to`: numeric (linear or log) when every value is a number, else the values in order. */

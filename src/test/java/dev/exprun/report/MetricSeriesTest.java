@@ -34,4 +34,29 @@ class MetricSeriesTest {
         assertArrayEquals(new double[] {10, 5}, series.get("lr").x());
         assertArrayEquals(new double[] {3, Double.NEGATIVE_INFINITY}, series.get("lr").y());
     }
+
+    @Test
+    void theHandScannersNumbersAreExactlyWhatDoubleParseDoubleReads() {
+        java.util.Random random = new java.util.Random(15);
+        for (int i = 0; i < 100_000; i++) {
+            double v = switch (i % 4) {
+                case 0 -> random.nextDouble();
+                case 1 -> (random.nextDouble() - 0.5) * Math.pow(10, random.nextInt(12));
+                case 2 -> random.nextInt(1_000_000) / 1000.0;
+                default -> random.nextDouble() * 1e-6;
+            };
+            for (String text : List.of(Double.toString(v), String.format(java.util.Locale.ROOT, "%.6f", v),
+                    String.format(java.util.Locale.ROOT, "%.5e", v))) {
+                Double fast = FlatLine.number(text);
+                if (fast != null) {
+                    assertEquals(Double.parseDouble(text), fast, text);
+                }
+            }
+        }
+        assertEquals(0.1, FlatLine.number("0.1"));
+        assertEquals(-3e-4, FlatLine.number("-3e-4"));
+        assertEquals(null, FlatLine.number("1.23456789012345678"), "over 15 digits: left to Double.parseDouble");
+        assertEquals(null, FlatLine.number("NaN"));
+        assertEquals(null, FlatLine.number("1e400"));
+    }
 }
