@@ -18,10 +18,12 @@ import dev.exprun.tagging.BaselineTags;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.eclipse.jgit.lib.Repository;
 
 /**
@@ -80,7 +83,7 @@ public final class ExperimentReport {
     }
 
     ReportContent build(Path baseDir, Path buildDir, String project, ReportOptions options) {
-        RunDirs dirs = new RunDirs(buildDir);
+        RunDirs dirs = RunDirs.list(buildDir);
         try (SeriesPrefetch prefetch = SeriesPrefetch.start(dirs.runs(), dirs::metrics, options)) {
             return build(baseDir, project, options, dirs, prefetch);
         }
@@ -216,7 +219,7 @@ public final class ExperimentReport {
 
     /** Without an objective: the first metric of the trials (by name) whose name says which way is better. */
     private static String guessObjective(List<RunNote> trials, ReportOptions options) {
-        return trials.stream().flatMap(n -> n.metrics() == null ? java.util.stream.Stream.<String>empty() : n.metrics().keySet().stream())
+        return trials.stream().flatMap(n -> n.metrics() == null ? Stream.<String>empty() : n.metrics().keySet().stream())
                 .distinct().sorted().filter(m -> {
                     try {
                         MetricDirection.of(m, options.higherIsBetter(), options.lowerIsBetter());
@@ -295,30 +298,45 @@ public final class ExperimentReport {
         }
     }
 
-    /** The run directories exp:run leaves under the build directory: target/exp/runs/RUN/{run.json,out/metrics.jsonl}. */
-    private record RunDirs(Path buildDir) {
-        Path runs() {
-            return buildDir.resolve("exp").resolve("runs");
-        }
-
-        private Path dir(String runId) {
-            return runs().resolve(runId);
+    /**
+     * The run directories exp:run leaves under the build directory: target/exp/runs/RUN/{run.json,out/metrics.jsonl},
+     * listed once: the table asks about each of its rows (10,000 in a long history), the directory holds a few.
+     */
+    private record RunDirs(Path runs, Set<String> withRecord, Set<String> withSeries) {
+        static RunDirs list(Path buildDir) {
+            Path runs = buildDir.resolve("exp").resolve("runs");
+            Set<String> withRecord = new HashSet<>();
+            Set<String> withSeries = new HashSet<>();
+            try (Stream<Path> dirs = Files.list(runs)) {
+                dirs.filter(d -> Files.isRegularFile(d.resolve("run.json"))).forEach(d -> {
+                    String id = d.getFileName().toString();
+                    withRecord.add(id);
+                    if (Files.isRegularFile(d.resolve("out").resolve("metrics.jsonl"))) {
+                        withSeries.add(id);
+                    }
+                });
+            } catch (NoSuchFileException e) {
+                // no run here yet: the table and the notes still draw
+            } catch (IOException e) {
+                throw new ExpError("Cannot list the run directories in " + runs + ": " + e.getMessage(), "check that " + runs + " is readable", e);
+            }
+            return new RunDirs(runs, withRecord, withSeries);
         }
 
         Path metrics(String runId) {
-            return dir(runId).resolve("out").resolve("metrics.jsonl");
+            return runs.resolve(runId).resolve("out").resolve("metrics.jsonl");
         }
 
         boolean hasRecord(String runId) {
-            return Files.isRegularFile(dir(runId).resolve("run.json"));
+            return withRecord.contains(runId);
         }
 
         boolean hasSeries(String runId) {
-            return hasRecord(runId) && Files.isRegularFile(metrics(runId));
+            return withSeries.contains(runId);
         }
 
         RunRecord record(String runId) {
-            return RecordJson.read(dir(runId).resolve("run.json"), RunRecord.class);
+            return RecordJson.read(runs.resolve(runId).resolve("run.json"), RunRecord.class);
         }
     }
 }
