@@ -43,6 +43,23 @@ public enum MetricDirection {
         return saysLower ? LOWER_IS_BETTER : HIGHER_IS_BETTER;
     }
 
+    /**
+     * An objective when none is configured: the first of the metric names (sorted) whose name says which way is
+     * better; null when none does. Only for choosing what to show (a report's best trial, a board's best run), never
+     * for a gate.
+     */
+    public static String guessObjective(Collection<String> metricNames, Collection<String> higherIsBetter,
+            Collection<String> lowerIsBetter) {
+        return metricNames.stream().distinct().sorted().filter(m -> {
+            try {
+                of(m, higherIsBetter, lowerIsBetter);
+                return true;
+            } catch (ExpError e) {
+                return false;
+            }
+        }).findFirst().orElse(null);
+    }
+
     /** val_acc, valAcc, eval/top1-acc: split on anything not a letter or digit, and on camelCase. */
     static List<String> words(String metric) {
         String spaced = metric.replaceAll("([a-z0-9])([A-Z])", "$1 $2");

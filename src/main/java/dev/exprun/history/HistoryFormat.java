@@ -60,7 +60,7 @@ public final class HistoryFormat {
     }
 
     /** Six significant digits in the table (CSV and JSON keep every digit). */
-    private static String readable(double v) {
+    public static String readable(double v) {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
             return String.valueOf(v);
         }
@@ -129,7 +129,8 @@ public final class HistoryFormat {
         return m;
     }
 
-    private static String quote(String s) {
+    /** A CSV cell, quoted when it holds a comma, a quote or a line break. */
+    public static String quote(String s) {
         return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 

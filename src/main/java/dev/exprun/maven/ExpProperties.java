@@ -68,6 +68,12 @@ final class ExpProperties {
     static final String REPORT_DIRECTORY = "exp.reportDirectory";
     static final String BRANCHES = "exp.branches";
     static final String ATTACH_REPORT = "exp.attachReport";
+    static final String BRANCH_PATTERN = "exp.branchPattern";
+    static final String MAIN_BRANCH = "exp.mainBranch";
+    static final String BRANCH = "exp.branch";
+    static final String MERGED = "exp.merged";
+    static final String DRY_RUN = "exp.dryRun";
+    static final String ARCHIVE_PREFIX = "exp.archivePrefix";
     static final String CACHE = "exp.cache";
     static final String CACHEABLE = "exp.cacheable";
     static final String CACHE_INPUTS = "exp.cacheInputs";

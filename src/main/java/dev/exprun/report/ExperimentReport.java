@@ -219,15 +219,8 @@ public final class ExperimentReport {
 
     /** Without an objective: the first metric of the trials (by name) whose name says which way is better. */
     private static String guessObjective(List<RunNote> trials, ReportOptions options) {
-        return trials.stream().flatMap(n -> n.metrics() == null ? Stream.<String>empty() : n.metrics().keySet().stream())
-                .distinct().sorted().filter(m -> {
-                    try {
-                        MetricDirection.of(m, options.higherIsBetter(), options.lowerIsBetter());
-                        return true;
-                    } catch (ExpError e) {
-                        return false;
-                    }
-                }).findFirst().orElse(null);
+        return MetricDirection.guessObjective(trials.stream().flatMap(n -> n.metrics() == null ? Stream.<String>empty()
+                : n.metrics().keySet().stream()).toList(), options.higherIsBetter(), options.lowerIsBetter());
     }
 
     /**

@@ -1,10 +1,10 @@
 package dev.exprun.report;
 
 import dev.exprun.core.ExpError;
+import dev.exprun.git.BranchGlob;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * exp:report's options. metrics: the charted and tabled metrics (empty: every metric the runs logged, tabled: the
@@ -52,24 +52,6 @@ public record ReportOptions(List<String> metrics, String objective, int maxRuns,
         if (branches.isEmpty()) {
             return true;
         }
-        return branch != null && branches.stream().anyMatch(g -> glob(g.trim()).matcher(branch).matches());
-    }
-
-    private static Pattern glob(String glob) {
-        StringBuilder re = new StringBuilder();
-        for (int i = 0; i < glob.length(); i++) {
-            char c = glob.charAt(i);
-            if (c == '*' && i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
-                re.append(".*");
-                i++;
-            } else if (c == '*') {
-                re.append("[^/]*");
-            } else if (c == '?') {
-                re.append("[^/]");
-            } else {
-                re.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return Pattern.compile(re.toString());
+        return branch != null && branches.stream().anyMatch(g -> BranchGlob.matches(g, branch));
     }
 }

@@ -58,9 +58,11 @@ public final class BaselineTags {
 
     private static Optional<Baseline> latest(Repository repo, RevWalk walk) throws IOException {
         ObjectId headId = repo.resolve(Constants.HEAD);
-        if (headId == null) {
-            return Optional.empty();
-        }
+        return headId == null ? Optional.empty() : latestReachableFrom(repo, walk, headId);
+    }
+
+    /** The newest exp tag (by the tagger's date) whose commit is reachable from from; empty when none is. */
+    public static Optional<Baseline> latestReachableFrom(Repository repo, RevWalk walk, ObjectId from) throws IOException {
         record Candidate(Baseline baseline, Instant when, ObjectId commit) {
         }
         List<Candidate> candidates = new ArrayList<>();
@@ -73,7 +75,7 @@ public final class BaselineTags {
         }
         // Newest first, so usually the first reachability check is the only one.
         candidates.sort(Comparator.comparing(Candidate::when).reversed().thenComparing(c -> c.baseline().tag()));
-        RevCommit head = walk.parseCommit(headId);
+        RevCommit head = walk.parseCommit(from);
         for (Candidate c : candidates) {
             RevCommit tagged = walk.parseCommit(c.commit());
             if (walk.isMergedInto(tagged, head)) {

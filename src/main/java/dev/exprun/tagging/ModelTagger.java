@@ -10,9 +10,7 @@ import dev.exprun.record.RunStatus;
 import java.io.IOException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.PersonIdent;
-import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.TagBuilder;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
@@ -64,18 +62,8 @@ public final class ModelTagger {
         if (sign) {
             TagSigner.sign(repo.getWorkTree().toPath(), repo.getConfig(), tag, tagger);
         }
-        ObjectId tagId;
-        try (ObjectInserter inserter = repo.newObjectInserter()) {
-            tagId = inserter.insert(tag);
-            inserter.flush();
-        }
-        RefUpdate update = repo.updateRef(Constants.R_TAGS + request.name());
-        update.setNewObjectId(tagId);
-        update.setExpectedOldObjectId(ObjectId.zeroId()); // create only: never move an existing tag
-        update.setRefLogMessage("exp:tag " + request.run().runId(), false);
-        if (update.update() != RefUpdate.Result.NEW) {
-            throw exists(request.name());
-        }
+        ObjectId tagId = AnnotatedTags.create(repo, tag, "exp:tag " + request.run().runId())
+                .orElseThrow(() -> exists(request.name()));
         log.info("Tagged " + commit.name() + " as " + request.name() + " (annotated, " + (sign ? "signed, " : "") + "run "
                 + request.run().runId() + ")");
         return tagId;

@@ -44,8 +44,13 @@ public final class TagAnnotation {
         block.put("params", run.params());
         block.put("metrics", metrics);
         block.put("artifacts", artifacts);
-        text.append('\n').append(FENCE_OPEN).append('\n').append(RecordJson.compact(block)).append('\n').append(FENCE_CLOSE).append('\n');
+        text.append('\n').append(fenced(block));
         return text.toString();
+    }
+
+    /** A JSON block fenced as tag messages carry it, so that {@link #read} finds it (exp tags, archive tags). */
+    public static String fenced(Map<String, Object> block) {
+        return FENCE_OPEN + "\n" + RecordJson.compact(block) + "\n" + FENCE_CLOSE + "\n";
     }
 
     /** The JSON block of a tag message, if it has one. */

@@ -67,6 +67,22 @@ class PreReceiveHookTest {
     }
 
     @Test
+    void archiveTagsAreProtectedByDefaultToo() {
+        String old = pushedTag("archive/exp/dropout-0.3");
+        Git delete = git(work, "git", "push", "origin", ":refs/tags/archive/exp/dropout-0.3");
+        assertNotEquals(0, delete.exit());
+        assertEquals(List.of("remote: exprun: refusing to delete tag archive/exp/dropout-0.3 (" + shortId(old) + " -> " + ZERO
+                + "): tags matching 'archive/*' are immutable and cannot be deleted"), remoteLines(delete));
+        commit(work, "second");
+        ok(work, "git", "tag", "-f", "-a", "archive/exp/dropout-0.3", "-m", "moved");
+        Git move = git(work, "git", "push", "--force", "origin", "refs/tags/archive/exp/dropout-0.3");
+        assertNotEquals(0, move.exit());
+        assertEquals(1, remoteLines(move).size(), move.err());
+        assertTrue(remoteLines(move).get(0).startsWith("remote: exprun: refusing to move tag archive/exp/dropout-0.3 ("), move.err());
+        assertEquals(old, serverRef("refs/tags/archive/exp/dropout-0.3"));
+    }
+
+    @Test
     void forcePushingAMovedProtectedTagIsRefusedAndTheServerKeepsTheOldObject() {
         String old = pushedTag("v1.0-prod-ready");
         commit(work, "second");
