@@ -189,7 +189,7 @@ public final class BoardFormat {
 
     private static String signed(double d) {
         String text = HistoryFormat.readable(d);
-        return d > 0 ? "+" + text : d == 0 ? "±0" : text;
+        return d >= 0 ? "+" + text : text; // ASCII only: logs end up in consoles and files of any encoding
     }
 
     private static String raw(Double v) {
