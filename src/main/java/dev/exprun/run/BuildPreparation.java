@@ -95,8 +95,7 @@ final class BuildPreparation {
             GpuRequestMode gpuMode = localGpus ? gpuMode(settings.gpuRequest(), gpus, info) : null;
             CompletableFuture<ResolvedImage> resolving = imageLater;
             ResolvedImage image = times.time("image-wait", () -> join(resolving));
-            log.info("Image: " + image.reference() + " = " + image.digest()
-                    + (image.digestSource().equals(ResolvedImage.IMAGE_ID) ? " (image id: never pushed)" : ""));
+            log.info("Image: " + image.describe());
             GitProvenance git = times.time("git-wait", () -> join(gitLater));
             if (settings.dirty() != DirtyPolicy.FAIL && resolved == null) {
                 applyDirtyPolicy(settings.dirty(), git, workDir);

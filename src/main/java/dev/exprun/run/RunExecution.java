@@ -95,11 +95,7 @@ public final class RunExecution {
         String projectPath = git.present() ? git.projectPath() : "";
         String workingDir = RunDirectory.CONTAINER_WORKSPACE + (projectPath.isEmpty() ? "" : "/" + projectPath);
         List<String> command = settings.gpus().requested() ? GpuCheck.wrap(settings.command(), settings.gpus()) : settings.command();
-        String user = switch (settings.user()) {
-            case RunSettings.HOST_USER -> HostUser.uidGid();
-            case RunSettings.IMAGE_USER -> null;
-            default -> settings.user();
-        };
+        String user = settings.containerUser();
         ContainerInfo container = new ContainerInfo("exp-" + runId, null, command, user, workingDir, workspace.toString(),
                 settings.workspaceReadOnly() ? "ro" : "rw", settings.gpus().text(), null, settings.shmSizeBytes(),
                 settings.network(), envNames(settings.env()), ConfigValues.format(settings.timeout()),

@@ -42,6 +42,18 @@ public record RunSettings(
     static final String IMAGE_USER = "image";
 
     public static RunSettings from(RunConfiguration c) {
+        return from(c, true);
+    }
+
+    /**
+     * The settings of a container that runs no training command (exp:devcontainer's editor): every other setting is
+     * checked as for a run, and the command is as configured, possibly none (the goal's configuration may lack it).
+     */
+    public static RunSettings withoutCommand(RunConfiguration c) {
+        return from(c, false);
+    }
+
+    private static RunSettings from(RunConfiguration c, boolean commandRequired) {
         ImageReference image = ImageReference.parse(c.image());
         if (c.requirePinnedImage() && !image.pinned()) {
             throw new ExpFailure("The image " + image + " is not pinned by digest, and requirePinnedImage is on.",
@@ -62,7 +74,7 @@ public record RunSettings(
         Map<String, Object> params = Params.merge(c.params(), c.paramOverrides());
         return new RunSettings(image, PullPolicy.parse(c.pull()), DirtyPolicy.parse(c.dirty()),
                 workspaceReadOnly(c.workspaceMount()), blankTo(c.user(), HOST_USER).trim(), shm, blankTo(c.network(), null),
-                checkedEnv(c.env()), ConfigValues.duration(c.timeout(), "timeout", "exp.timeout"), command(c),
+                checkedEnv(c.env()), ConfigValues.duration(c.timeout(), "timeout", "exp.timeout"), command(c, commandRequired),
                 gpus, gpuRequest, params, c.outputs(), recordInGit(c.recordInGit()), Limits.NONE,
                 ConfigValues.gpuWait(c.gpuWait()), slurm(c, gpus), CacheSettings.from(c.cache(), params));
     }
@@ -70,6 +82,18 @@ public record RunSettings(
     /** Where run directories go when it is not the project's target/exp/runs (Slurm's sharedDir); else null. */
     public java.nio.file.Path sharedDir() {
         return slurm == null ? null : slurm.sharedDir();
+    }
+
+    /**
+     * The user the container runs as: the build's uid:gid for {@code host} (null where the host has no such notion),
+     * null for {@code image} (the image's own), else as configured.
+     */
+    public String containerUser() {
+        return switch (user) {
+            case HOST_USER -> HostUser.uidGid();
+            case IMAGE_USER -> null;
+            default -> user;
+        };
     }
 
     /** True when runs go to Slurm as jobs (executor=slurm); false for the build's own engine. */
@@ -116,10 +140,13 @@ public record RunSettings(
         return v.equals("ro");
     }
 
-    private static List<String> command(RunConfiguration c) {
+    private static List<String> command(RunConfiguration c, boolean required) {
         List<String> command = c.commandLine() != null && !c.commandLine().isBlank()
                 ? CommandLine.split(c.commandLine())
                 : c.command() == null ? List.of() : c.command();
+        if (command.isEmpty() && !required) {
+            return List.of();
+        }
         if (command.isEmpty() || command.stream().anyMatch(a -> a == null)) {
             throw new ExpError("No command to run is configured.",
                     "add <command><arg>python3</arg><arg>train.py</arg></command> to the plugin configuration, or pass -Dexp.command=\"python3 train.py\"");

@@ -56,8 +56,7 @@ public final class SlurmExecutor implements RunExecutor {
      * image id for Podman or Docker when it was never pushed (the node must then share the build's image store).
      */
     public static String nodeImage(ResolvedImage image, ContainerRuntime runtime) {
-        boolean registry = ResolvedImage.REPO_DIGEST.equals(image.digestSource()) && !image.reference().byImageId();
-        if (!registry) {
+        if (!image.hasRegistryDigest()) {
             if (runtime.needsRegistryDigest()) {
                 throw new ExpError("The image " + image.reference() + " has no registry digest (it was never pushed), and "
                         + runtime.text() + " on the compute nodes pulls images from a registry.",
@@ -66,12 +65,11 @@ public final class SlurmExecutor implements RunExecutor {
             }
             return image.imageId();
         }
-        String name = image.reference().name();
         if (runtime == ContainerRuntime.PYXIS && image.reference().registry() != null) {
             // enroot names a registry with '#': registry#repository@digest
-            name = image.reference().registry() + "#" + image.reference().repository();
+            return image.reference().registry() + "#" + image.reference().repository() + "@" + image.digest();
         }
-        return name + "@" + image.digest();
+        return image.pinnedReference();
     }
 
     @Override
