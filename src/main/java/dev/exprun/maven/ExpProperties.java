@@ -78,6 +78,7 @@ final class ExpProperties {
     static final String CACHEABLE = "exp.cacheable";
     static final String CACHE_INPUTS = "exp.cacheInputs";
     static final String CACHE_SALT = "exp.cacheSalt";
+    static final String FORCE = "exp.force";
     /** Prefix of -Dexp.param.NAME=VALUE, which overrides {@code <params>}. */
     static final String PARAM_PREFIX = "exp.param.";
 

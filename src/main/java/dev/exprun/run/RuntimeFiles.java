@@ -25,7 +25,8 @@ public final class RuntimeFiles {
                 if (in == null) {
                     throw new IOException("the plugin jar lacks " + name);
                 }
-                Files.copy(in, libDir.resolve(name));
+                // (replaced: exp:devcontainer refreshes its copy in place; a run's lib/ is new and empty)
+                Files.copy(in, libDir.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
     }

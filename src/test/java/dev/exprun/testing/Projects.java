@@ -56,6 +56,9 @@ public final class Projects {
         public String gpus;
         public String timeout;
         public String workspaceMount;
+        public String user;
+        public String shmSize;
+        public String network;
         public final Map<String, String> env = new HashMap<>();
         public final Map<String, String> params = new HashMap<>();
         public final Map<String, String> paramOverrides = new HashMap<>();
@@ -77,7 +80,7 @@ public final class Projects {
 
         public RunConfiguration build() {
             return new RunConfiguration(new ProjectInfo("test.exprun", project, "1.0-SNAPSHOT"), baseDir, baseDir.resolve("target"),
-                    image, false, pull, null, dirty, workspaceMount, null, null, null, env, timeout, command, null, gpus, gpuRequest,
+                    image, false, pull, null, dirty, workspaceMount, user, shmSize, network, env, timeout, command, null, gpus, gpuRequest,
                     params, paramOverrides, outputs, Map.of(), hostEnv,
                     new HostInfo("Linux", "amd64", System.getProperty("java.version"), "test", "test"), recordInGit, null, gpuWait, executor,
                     slurm, cache);
