@@ -10,6 +10,8 @@ public final class ContainerLabels {
     public static final String BUILD_STARTED = "dev.exprun.build-started";
     /** The run directory on the build's host: where a later run finishes the record of a killed build. */
     public static final String RUN_DIR = "dev.exprun.run-dir";
+    /** On the container of an interactive session, not a run: its goal ({@code exp:shell}, {@code exp:notebook}). */
+    public static final String SESSION = "dev.exprun.session";
 
     private ContainerLabels() {
     }

@@ -42,7 +42,8 @@ public final class LeftoverSweeper {
                 continue;
             }
             Leftover leftover = new Leftover(labels.get(ContainerLabels.RUN_ID), labels.get(ContainerLabels.RUN_DIR), owner);
-            log.warn("Removing leftover container " + name(container) + " of run " + leftover.runId()
+            String session = labels.get(ContainerLabels.SESSION);
+            log.warn("Removing leftover container " + name(container) + " of " + (session == null ? "run " : session + " session ") + leftover.runId()
                     + " (its build, pid " + owner.pid() + ", is gone)");
             try {
                 beforeRemoval.accept(leftover);

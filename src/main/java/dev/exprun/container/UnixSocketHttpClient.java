@@ -25,8 +25,9 @@ import java.util.TreeMap;
  * HTTP/1.1 over the engine's unix socket with the JDK's own unix-domain channels, one connection
  * per request. The general transports initialise TLS and a public-suffix list even for a local
  * socket, which cost over a second of every build (measured); a local socket needs none of that.
- * tcp:// and TLS engines keep docker-java's zerodep transport. Hijacked streams (attach with stdin)
- * are not used by the plugin and are refused.
+ * tcp:// and TLS engines keep docker-java's zerodep transport. A hijacked stream (attach with stdin, for
+ * exp:shell) upgrades the connection to a raw one, as {@code docker run -i} does: what the input gives goes to
+ * the engine as it comes, and its end half-closes the connection, which is the container's end of input.
  */
 final class UnixSocketHttpClient implements DockerHttpClient {
     private final UnixDomainSocketAddress address;
@@ -38,7 +39,7 @@ final class UnixSocketHttpClient implements DockerHttpClient {
     @Override
     public Response execute(Request request) {
         if (request.hijackedInput() != null) {
-            throw new UnsupportedOperationException("hijacked connections are not supported by this transport");
+            return hijacked(request);
         }
         SocketChannel channel = null;
         try {
@@ -53,12 +54,87 @@ final class UnixSocketHttpClient implements DockerHttpClient {
         }
     }
 
+    /**
+     * The request with {@code Upgrade: tcp}; after the engine's 101 the connection carries the container's input one way
+     * and its output the other. Reads and writes go straight to the channel (not through {@link Channels}' streams, which
+     * hold one lock for both and so would block the input while the output waits).
+     */
+    private Response hijacked(Request request) {
+        SocketChannel channel = null;
+        try {
+            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+            channel.connect(address);
+            SocketChannel connected = channel;
+            OutputStream out = new BufferedOutputStream(new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(b, off, len);
+                    while (buffer.hasRemaining()) {
+                        connected.write(buffer);
+                    }
+                }
+            }, 1 << 14);
+            writeRequest(request, out, true);
+            InputStream in = new BufferedInputStream(new InputStream() {
+                @Override
+                public int read() throws IOException {
+                    return readOne(this);
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    return len == 0 ? 0 : connected.read(java.nio.ByteBuffer.wrap(b, off, len));
+                }
+            }, 1 << 16);
+            Response response = readResponse(channel, in);
+            if (response.getStatusCode() != 101 && response.getStatusCode() != 200) {
+                return response; // refused: docker-java reads the engine's message off the body
+            }
+            pumpInput(request.hijackedInput(), out, channel);
+            // docker-java takes only 2xx as success; 101 Switching Protocols is this request's success.
+            return new SocketResponse(200, response.getHeaders(), in, channel);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel);
+            throw new UncheckedIOException("Cannot talk to the engine at " + address.getPath() + ": " + e.getMessage(),
+                    e instanceof IOException io ? io : new IOException(e));
+        }
+    }
+
+    /** Copies the input to the engine as it comes; its end closes our side for writing (the container's stdin ends). */
+    private static void pumpInput(InputStream input, OutputStream out, SocketChannel channel) {
+        Thread pump = new Thread(() -> {
+            byte[] buffer = new byte[1 << 14];
+            try {
+                int n;
+                while ((n = input.read(buffer)) >= 0) {
+                    out.write(buffer, 0, n);
+                    out.flush();
+                }
+                out.flush();
+                channel.shutdownOutput();
+            } catch (IOException e) {
+                // The container ended (or the connection went) while input was still coming: nothing left to give it to.
+            }
+        }, "exprun-stdin");
+        pump.setDaemon(true);
+        pump.start();
+    }
+
     private static void writeRequest(Request request, OutputStream out) throws IOException {
+        writeRequest(request, out, false);
+    }
+
+    private static void writeRequest(Request request, OutputStream out, boolean upgrade) throws IOException {
         byte[] body = request.bodyBytes();
         InputStream bodyStream = body == null ? request.body() : null;
         StringBuilder head = new StringBuilder();
         head.append(request.method()).append(' ').append(request.path()).append(" HTTP/1.1\r\n");
-        head.append("Host: docker\r\nConnection: close\r\n");
+        head.append(upgrade ? "Host: docker\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n" : "Host: docker\r\nConnection: close\r\n");
         for (Map.Entry<String, String> h : request.headers().entrySet()) {
             head.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
         }
@@ -86,6 +162,12 @@ final class UnixSocketHttpClient implements DockerHttpClient {
     }
 
     private static final byte[] CRLF = {'\r', '\n'};
+
+    /** InputStream.read() for streams that read in blocks. */
+    static int readOne(InputStream in) throws IOException {
+        byte[] one = new byte[1];
+        return in.read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
 
     private static Response readResponse(SocketChannel channel, InputStream in) throws IOException {
         String status = readLine(in);
@@ -202,8 +284,7 @@ final class UnixSocketHttpClient implements DockerHttpClient {
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            return readOne(this);
         }
 
         @Override

@@ -2,17 +2,11 @@ package dev.exprun.maven;
 
 import dev.exprun.artifacts.ArtifactSource;
 import dev.exprun.cache.CacheConfiguration;
-import dev.exprun.record.RunRecord.HostInfo;
-import dev.exprun.record.RunRecord.ProjectInfo;
 import dev.exprun.run.RunConfiguration;
 import dev.exprun.slurm.SlurmConfiguration;
 import java.io.File;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.TreeMap;
-import org.apache.maven.plugin.descriptor.PluginDescriptor;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.rtinfo.RuntimeInformation;
 import org.apache.maven.settings.crypto.SettingsDecrypter;
@@ -22,35 +16,11 @@ import org.eclipse.aether.resolution.ArtifactRequest;
 import org.eclipse.aether.resolution.ArtifactResolutionException;
 
 /** Goals that train: exp:run, and exp:reproduce, which trains again as a recorded run did. */
-abstract class AbstractTrainingMojo extends AbstractEngineMojo {
-
-    /** Refuse an image reference without a {@code @sha256:} digest. */
-    @Parameter(property = ExpProperties.REQUIRE_PINNED_IMAGE, defaultValue = "false")
-    protected boolean requirePinnedImage;
+abstract class AbstractTrainingMojo extends AbstractContainerMojo {
 
     /** Uncommitted changes: {@code warn} (run and record the patch), {@code fail} (refuse), {@code allow}. */
     @Parameter(property = ExpProperties.DIRTY, defaultValue = "warn")
     protected String dirty;
-
-    /** How the work tree is mounted at /workspace: {@code ro} or {@code rw}. */
-    @Parameter(property = ExpProperties.WORKSPACE_MOUNT, defaultValue = "ro")
-    protected String workspaceMount;
-
-    /** Container user: {@code host} (the build's uid:gid), {@code image} (the image's own), or {@code uid[:gid]}/name. */
-    @Parameter(property = ExpProperties.USER, defaultValue = "host")
-    protected String user;
-
-    /** Size of /dev/shm; PyTorch DataLoader workers need far more than Docker's 64m. */
-    @Parameter(property = ExpProperties.SHM_SIZE, defaultValue = "2g")
-    protected String shmSize;
-
-    /** Container network; the engine's default when unset; {@code none} cuts the container off. */
-    @Parameter(property = ExpProperties.NETWORK)
-    protected String network;
-
-    /** Extra environment variables for the script. Only their names are recorded. */
-    @Parameter
-    protected Map<String, String> env;
 
     /** Stop the run after this long, e.g. {@code 90m}, {@code 1h30m}; no limit when unset. */
     @Parameter(property = ExpProperties.TIMEOUT)
@@ -64,17 +34,9 @@ abstract class AbstractTrainingMojo extends AbstractEngineMojo {
     @Parameter(property = ExpProperties.COMMAND)
     protected String commandLine;
 
-    /** The run's params, given to the script as EXP_PARAMS; -Dexp.param.NAME=VALUE overrides. */
-    @Parameter
-    protected Map<String, String> params;
-
     /** Files of the output dir to attach; default: the checkpoint files (.pt .pth .ckpt .safetensors .onnx). */
     @Parameter
     protected List<Output> outputs;
-
-    /** Keep a summary of every run as a git note on its commit (refs/notes/exprun): {@code notes}, or {@code none}. */
-    @Parameter(property = ExpProperties.RECORD_IN_GIT, defaultValue = "notes")
-    protected String recordInGit;
 
     /**
      * How long a run waits for a GPU that another build (another work tree, another project) holds:
@@ -149,27 +111,19 @@ abstract class AbstractTrainingMojo extends AbstractEngineMojo {
     @Parameter(property = ExpProperties.CACHE_SALT)
     protected String cacheSalt;
 
-    @Parameter(defaultValue = "${plugin}", readonly = true, required = true)
-    protected PluginDescriptor plugin;
-
-    private final RuntimeInformation runtime;
-
     protected AbstractTrainingMojo(SettingsDecrypter settingsDecrypter, RuntimeInformation runtime) {
-        super(settingsDecrypter);
-        this.runtime = runtime;
+        super(settingsDecrypter, runtime);
     }
 
     protected RunConfiguration configuration() {
         return new RunConfiguration(
-                new ProjectInfo(project.getGroupId(), project.getArtifactId(), project.getVersion()),
-                project.getBasedir().toPath(), new File(project.getBuild().getDirectory()).toPath(),
+                projectInfo(), project.getBasedir().toPath(), new File(project.getBuild().getDirectory()).toPath(),
                 image, requirePinnedImage, pull, dockerHost, dirty, workspaceMount, user, shmSize, network,
-                env == null ? Map.of() : new TreeMap<>(env), timeout, command, commandLine, gpus, gpuRequest,
-                params == null ? Map.of() : params, paramOverrides(),
+                env(), timeout, command, commandLine, gpus, gpuRequest,
+                params(), paramOverrides(),
                 outputs == null ? List.of() : outputs.stream().map(Output::toSpec).toList(),
                 registryCredentials(), System.getenv(),
-                new HostInfo(System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"),
-                        runtime.getMavenVersion(), plugin.getVersion()), recordInGit, null, gpuWait, executor,
+                hostInfo(), recordInGit, null, gpuWait, executor,
                 new SlurmConfiguration(partition, account, qos, cpusPerTask, mem, sbatchArgs == null ? List.of() : sbatchArgs,
                         containerRuntime, sharedDir, pollInterval, requeue),
                 new CacheConfiguration(cache, cacheable, cacheInputs == null ? List.of() : cacheInputs, cacheSalt));
@@ -194,20 +148,5 @@ abstract class AbstractTrainingMojo extends AbstractEngineMojo {
                 return Optional.empty();
             }
         };
-    }
-
-    private Map<String, String> paramOverrides() {
-        Map<String, String> overrides = new TreeMap<>();
-        collectParams(session.getSystemProperties(), overrides);
-        collectParams(session.getUserProperties(), overrides);
-        return overrides;
-    }
-
-    private static void collectParams(Properties properties, Map<String, String> into) {
-        for (String name : properties.stringPropertyNames()) {
-            if (name.startsWith(ExpProperties.PARAM_PREFIX) && name.length() > ExpProperties.PARAM_PREFIX.length()) {
-                into.put(name.substring(ExpProperties.PARAM_PREFIX.length()), properties.getProperty(name));
-            }
-        }
     }
 }

@@ -79,6 +79,7 @@ final class ExpProperties {
     static final String CACHE_INPUTS = "exp.cacheInputs";
     static final String CACHE_SALT = "exp.cacheSalt";
     static final String FORCE = "exp.force";
+    static final String SHELL_COMMAND = "exp.shellCommand";
     /** Prefix of -Dexp.param.NAME=VALUE, which overrides {@code <params>}. */
     static final String PARAM_PREFIX = "exp.param.";
 

@@ -34,6 +34,19 @@ public final class GpuCheck {
         return wrapped;
     }
 
+    /**
+     * The error when GPUs were requested and the check did not see them (check: its report, null when there was none);
+     * what: what was therefore not started ("Training", "The shell").
+     */
+    public static dev.exprun.core.ExpError notSeen(GpuRequest gpus, Result check, String what) {
+        String seen = check == null ? "no report from the check" : check.seen().count() + " visible";
+        return new dev.exprun.core.ExpError("GPUs were requested (gpus=" + gpus.text() + ") but the container does not see them ("
+                + seen + "): the engine accepted the request and ignored it. " + what + " was not started.",
+                "use an engine with GPU support: Docker with the NVIDIA Container Toolkit "
+                + "(nvidia-ctk runtime configure --runtime=docker), or Podman with CDI (nvidia-ctk cdi generate) and a Podman "
+                + "whose Docker API honours device requests; or set <gpus>none</gpus> (-Dexp.gpus=none) to train on the CPU");
+    }
+
     /** What the check reported, read from the start of the raw log; null when it did not run. */
     static Result read(Path rawLog) throws IOException {
         if (!Files.isRegularFile(rawLog)) {

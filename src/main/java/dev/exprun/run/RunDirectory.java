@@ -1,9 +1,11 @@
 package dev.exprun.run;
 
+import dev.exprun.container.Mount;
 import dev.exprun.core.ExpError;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Where a run keeps its files: {@code target/exp/runs/<runId>/} with the record, the raw log, the
@@ -62,6 +64,24 @@ public record RunDirectory(Path root) {
                     "check that the build directory is writable", e);
         }
         return dir;
+    }
+
+    /** The container's mounts: the work tree at /workspace (read-only or not), then out, in (read-only) and lib (read-only). */
+    public List<Mount> mounts(Path workspace, boolean workspaceReadOnly) {
+        return List.of(
+                new Mount(workspace, CONTAINER_WORKSPACE, workspaceReadOnly),
+                new Mount(out(), CONTAINER_OUT, false),
+                new Mount(in(), CONTAINER_IN, true),
+                new Mount(lib(), CONTAINER_LIB, true));
+    }
+
+    /** Copies the plugin's runtime (exprun.py, the GPU check) into lib. */
+    public void installRuntime() {
+        try {
+            RuntimeFiles.install(lib());
+        } catch (IOException e) {
+            throw new ExpError("Cannot prepare " + lib() + ": " + e.getMessage(), "check that the build directory is writable", e);
+        }
     }
 
     /** The Slurm job's script, kept with the run (attached as exp-job). */

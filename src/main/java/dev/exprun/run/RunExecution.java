@@ -91,9 +91,8 @@ public final class RunExecution {
 
     private RunRecord startRecord(RunSettings settings, String runId, Instant start, GitProvenance git, ResolvedImage image,
                                   SweepTrial trial, CacheKey key, RunDirectory dir) {
-        Path workspace = git.present() ? Path.of(git.workTree()) : config.baseDir().toAbsolutePath();
-        String projectPath = git.present() ? git.projectPath() : "";
-        String workingDir = RunDirectory.CONTAINER_WORKSPACE + (projectPath.isEmpty() ? "" : "/" + projectPath);
+        Path workspace = ContainerEnvironment.workspace(git, config.baseDir());
+        String workingDir = ContainerEnvironment.workingDir(git);
         List<String> command = settings.gpus().requested() ? GpuCheck.wrap(settings.command(), settings.gpus()) : settings.command();
         String user = settings.containerUser();
         ContainerInfo container = new ContainerInfo("exp-" + runId, null, command, user, workingDir, workspace.toString(),
@@ -159,18 +158,9 @@ public final class RunExecution {
 
     private ContainerSpec containerSpec(RunSettings settings, ResolvedImage image, RunRecord record, RunDirectory dir) {
         ContainerInfo c = record.container();
-        try {
-            RuntimeFiles.install(dir.lib());
-        } catch (IOException e) {
-            throw new ExpError("Cannot prepare " + dir.lib() + ": " + e.getMessage(), "check that the build directory is writable", e);
-        }
-        List<Mount> mounts = List.of(
-                new Mount(Path.of(c.workspace()), RunDirectory.CONTAINER_WORKSPACE, settings.workspaceReadOnly()),
-                new Mount(dir.out(), RunDirectory.CONTAINER_OUT, false),
-                new Mount(dir.in(), RunDirectory.CONTAINER_IN, true),
-                new Mount(dir.lib(), RunDirectory.CONTAINER_LIB, true));
-        Map<String, String> env = ContainerEnvironment.of(record, settings.env());
-        env.put("PYTHONPATH", RuntimeFiles.pythonPath(settings.env().get("PYTHONPATH"), image.envValue("PYTHONPATH")));
+        dir.installRuntime();
+        List<Mount> mounts = dir.mounts(Path.of(c.workspace()), settings.workspaceReadOnly());
+        Map<String, String> env = ContainerEnvironment.of(record, settings.env(), image);
         return new ContainerSpec(c.name(), image.imageId(), c.command(), env,
                 ContainerRunner.labels(record.runId(), record.project().coordinates(),
                         record.git().present() ? record.git().commit() : null, BuildIdentity.current(), dir.root()),
@@ -208,13 +198,9 @@ public final class RunExecution {
                     "give the container more memory (memoryPerTrial, -Dexp.memoryPerTrial, or the engine's limits), or use a smaller batch");
         }
         if (settings.gpus().requested() && (gpuCheck == null || gpuCheck.failed())) {
-            String seen = gpuCheck == null ? "no report from the check" : gpuCheck.seen().count() + " visible";
-            String message = "GPUs were requested (gpus=" + settings.gpus().text() + ") but the container does not see them ("
-                    + seen + "): the engine accepted the request and ignored it. Training was not started.";
-            writer.finish(RunStatus.FAILED, outcome.exitCode(), message);
-            throw new ExpError(message, "use an engine with GPU support: Docker with the NVIDIA Container Toolkit "
-                    + "(nvidia-ctk runtime configure --runtime=docker), or Podman with CDI (nvidia-ctk cdi generate) and a Podman "
-                    + "whose Docker API honours device requests; or set <gpus>none</gpus> (-Dexp.gpus=none) to train on the CPU");
+            ExpError notSeen = GpuCheck.notSeen(settings.gpus(), gpuCheck, "Training");
+            writer.finish(RunStatus.FAILED, outcome.exitCode(), notSeen.getMessage());
+            throw notSeen;
         }
         boolean ranToSuccess = !outcome.timedOut() && outcome.exitCode() != null && outcome.exitCode() == 0;
         Map<String, Double> metrics;

@@ -54,29 +54,63 @@ public record RunSettings(
     }
 
     private static RunSettings from(RunConfiguration c, boolean commandRequired) {
+        ImageReference image = image(c);
+        long shm = shm(c);
+        c.outputs().forEach(OutputCollector::validate);
+        GpuRequest gpus = GpuRequest.parse(c.gpus());
+        GpuRequestMode gpuRequest = gpuRequest(c, gpus);
+        Map<String, Object> params = Params.merge(c.params(), c.paramOverrides());
+        return new RunSettings(image, PullPolicy.parse(c.pull()), DirtyPolicy.parse(c.dirty()),
+                workspaceReadOnly(c.workspaceMount(), "ro"), blankTo(c.user(), HOST_USER).trim(), shm, blankTo(c.network(), null),
+                checkedEnv(c.env()), ConfigValues.duration(c.timeout(), "timeout", "exp.timeout"), command(c, commandRequired),
+                gpus, gpuRequest, params, c.outputs(), recordInGit(c.recordInGit()), Limits.NONE,
+                ConfigValues.gpuWait(c.gpuWait()), slurm(c, gpus), CacheSettings.from(c.cache(), params));
+    }
+
+    /**
+     * An interactive session in the run's container (exp:shell, exp:notebook): image, user, env, params, shm and GPUs are
+     * checked as a run's, but the work tree is mounted read-write unless workspaceMount says ro (a session is for editing),
+     * uncommitted changes are fine (nothing is recorded), nothing is cached or noted, and the command may be empty (the
+     * session then picks its own). Sessions run on the build's own engine whatever the executor.
+     */
+    public static RunSettings forSession(RunConfiguration c) {
+        ImageReference image = image(c);
+        long shm = shm(c);
+        GpuRequest gpus = GpuRequest.parse(c.gpus());
+        GpuRequestMode gpuRequest = gpuRequest(c, gpus);
+        Map<String, Object> params = Params.merge(c.params(), c.paramOverrides());
+        List<String> command = c.commandLine() != null && !c.commandLine().isBlank() ? CommandLine.split(c.commandLine())
+                : c.command() == null ? List.of() : List.copyOf(c.command());
+        return new RunSettings(image, PullPolicy.parse(c.pull()), DirtyPolicy.ALLOW, workspaceReadOnly(c.workspaceMount(), "rw"),
+                blankTo(c.user(), HOST_USER).trim(), shm, blankTo(c.network(), null), checkedEnv(c.env()), null, command, gpus,
+                gpuRequest, params, List.of(), false, Limits.NONE, null, null, CacheSettings.from(null, params));
+    }
+
+    private static ImageReference image(RunConfiguration c) {
         ImageReference image = ImageReference.parse(c.image());
         if (c.requirePinnedImage() && !image.pinned()) {
             throw new ExpFailure("The image " + image + " is not pinned by digest, and requirePinnedImage is on.",
                     "use " + image.name() + "@sha256:<digest> in <image> (docker inspect --format '{{index .RepoDigests 0}}' "
                             + image + " shows it), or set <requirePinnedImage>false</requirePinnedImage>");
         }
+        return image;
+    }
+
+    private static long shm(RunConfiguration c) {
         long shm = ConfigValues.size(blankTo(c.shmSize(), DEFAULT_SHM), "shmSize", "exp.shmSize");
         if (shm < (64L << 20)) {
             throw new ExpError("The shmSize " + c.shmSize() + " is below 64m, which breaks PyTorch DataLoader workers.",
                     "set <shmSize> (-Dexp.shmSize) to 1g or more");
         }
-        c.outputs().forEach(OutputCollector::validate);
-        GpuRequest gpus = GpuRequest.parse(c.gpus());
+        return shm;
+    }
+
+    private static GpuRequestMode gpuRequest(RunConfiguration c, GpuRequest gpus) {
         GpuRequestMode gpuRequest = GpuRequestMode.parse(c.gpuRequest());
         if (gpus.requested() && gpuRequest != GpuRequestMode.AUTO) {
             gpus.deviceRequest(gpuRequest); // a count asked as CDI, or CDI names asked as nvidia: refused before anything runs
         }
-        Map<String, Object> params = Params.merge(c.params(), c.paramOverrides());
-        return new RunSettings(image, PullPolicy.parse(c.pull()), DirtyPolicy.parse(c.dirty()),
-                workspaceReadOnly(c.workspaceMount()), blankTo(c.user(), HOST_USER).trim(), shm, blankTo(c.network(), null),
-                checkedEnv(c.env()), ConfigValues.duration(c.timeout(), "timeout", "exp.timeout"), command(c, commandRequired),
-                gpus, gpuRequest, params, c.outputs(), recordInGit(c.recordInGit()), Limits.NONE,
-                ConfigValues.gpuWait(c.gpuWait()), slurm(c, gpus), CacheSettings.from(c.cache(), params));
+        return gpuRequest;
     }
 
     /** Where run directories go when it is not the project's target/exp/runs (Slurm's sharedDir); else null. */
@@ -124,7 +158,8 @@ public record RunSettings(
                 trialGpus, gpuRequest, trialParams, outputs, recordInGit, trialLimits, gpuWait, slurm, cache.forParams(trialParams));
     }
 
-    private static boolean recordInGit(String value) {
+    /** recordInGit as written (notes or none; blank: notes), checked. */
+    public static boolean recordInGit(String value) {
         String v = blankTo(value, "notes").trim().toLowerCase();
         if (!v.equals("notes") && !v.equals("none")) {
             throw new ExpError("The recordInGit '" + value + "' is not notes or none.", "set <recordInGit> (-Dexp.recordInGit) to notes or none");
@@ -132,8 +167,9 @@ public record RunSettings(
         return v.equals("notes");
     }
 
-    private static boolean workspaceReadOnly(String value) {
-        String v = blankTo(value, "ro").trim().toLowerCase();
+    /** fallback: the goal's own default (ro for a run, rw for a session). */
+    private static boolean workspaceReadOnly(String value, String fallback) {
+        String v = blankTo(value, fallback).trim().toLowerCase();
         if (!v.equals("ro") && !v.equals("rw")) {
             throw new ExpError("The workspaceMount '" + value + "' is not ro or rw.", "set <workspaceMount> (-Dexp.workspaceMount) to ro or rw");
         }

@@ -28,7 +28,11 @@ public final class ChildBuild {
 
     /** Starts it and waits (up to seconds) for the line that says it is where the test wants it; its later output is drained. */
     public static Process startAndAwait(ProcessBuilder pb, Predicate<String> ready, long seconds) throws IOException {
-        Process build = pb.start();
+        return awaitLine(pb.start(), ready, seconds);
+    }
+
+    /** Waits (up to seconds) for the started build's line that says it is where the test wants it; its later output is drained. */
+    public static Process awaitLine(Process build, Predicate<String> ready, long seconds) throws IOException {
         BufferedReader out = new BufferedReader(new InputStreamReader(build.getInputStream(), StandardCharsets.UTF_8));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         StringBuilder seen = new StringBuilder();
@@ -50,5 +54,14 @@ public final class ChildBuild {
         }
         build.destroyForcibly();
         throw new AssertionError("the build never got there:\n" + seen);
+    }
+
+    /** SIGTERM, as Ctrl-C or a cancelled CI job sends it, and the build's end (within a minute, or the test fails). */
+    public static void terminate(Process build) throws InterruptedException {
+        build.destroy();
+        if (!build.waitFor(60, TimeUnit.SECONDS)) {
+            build.destroyForcibly();
+            throw new AssertionError("the build did not end within 60 s of SIGTERM");
+        }
     }
 }

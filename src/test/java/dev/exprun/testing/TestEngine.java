@@ -87,4 +87,16 @@ public final class TestEngine {
         String out = docker("ps", "-a", "--filter", "label=" + label, "--format", "{{.ID}}");
         return out.isEmpty() ? List.of() : List.of(out.split("\\s+"));
     }
+
+    /** The label filter for the containers of a test project (Projects.config's group is test.exprun). */
+    public static String projectLabel(String project) {
+        return dev.exprun.container.ContainerLabels.PROJECT + "=test.exprun:" + project;
+    }
+
+    /** Removes what a failed test left (a passing one leaves nothing: that is what the tests check). */
+    public static void removeLabelled(String label) {
+        for (String id : containersLabelled(label)) {
+            docker("rm", "-f", id);
+        }
+    }
 }
