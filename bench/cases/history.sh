@@ -41,3 +41,26 @@ python3 "$BENCH_ROOT/bench/lib/report.py" --json "$BENCH_WORK/history.json" \
   --note "exp:history adds $added s to Maven's own start (aim: under 1 s: $(python3 -c "print('**met**' if $added < 1 else '**missed**')"))." \
   --note "In-process, warm and cold (NotesBenchmark): $(echo "$inproc" | tr '\n' ';' | sed 's/;$//')." \
   --command "bench/run.sh history" > "$BENCH_OUT/history.md"
+
+# The board: exp:board on 100 experiment branches x 100 runs (BoardBenchRepo), against git's own listing of the same
+# runs (`git log --notes=exprun --oneline --branches=exp/*`), with Maven's start alongside. Appended to history.md.
+cd "$BENCH_ROOT"
+built=$(java -cp "$cp" dev.exprun.branches.bench.BoardBenchRepo "$BENCH_WORK/board" 2>/dev/null | grep built)
+cd "$BENCH_WORK/board"
+sed 's/<artifactId>history</<artifactId>board</' "$BENCH_WORK/repo/pom.xml" > pom.xml
+hyperfine -N -w "$warmup" -r "$runs" --export-json "$BENCH_WORK/board.json" \
+  -n "git log --notes=exprun --oneline --branches=exp/*" "git log --notes=exprun --oneline --branches=exp/*" \
+  -n 'mvn validate (Maven start)' "$mvn validate" \
+  -n 'mvn exp:board' "$mvn exp:board -Dexp.format=csv -Dexp.objective=val_acc" >/dev/null
+rows=$($mvn exp:board -Dexp.format=csv -Dexp.objective=val_acc | grep -c '^branch,exp/')
+[[ "$rows" == 100 ]] || { echo "bench: exp:board listed $rows branches, not 100" >&2; exit 1; }
+board_added=$(python3 -c "
+import json, statistics
+r = {x['command']: statistics.median(x['times']) for x in json.load(open('$BENCH_WORK/board.json'))['results']}
+print('%.2f' % (r['mvn exp:board'] - r['mvn validate (Maven start)']))")
+python3 "$BENCH_ROOT/bench/lib/report.py" --json "$BENCH_WORK/board.json" \
+  --title "Board: 100 experiment branches x 100 runs" --peer 'mvn validate (Maven start)' \
+  --ours 'mvn exp:board' --aim-added 1 --aim "exp:board over mvn validate (instant: under 1 s added)" \
+  --note "exp:board adds $board_added s to Maven's own start; it listed all $rows branches, each with its 100 runs." \
+  --note "The repository: $built (BoardBenchRepo: git fast-import, one notes tree, git gc)." \
+  --command "bench/run.sh history" >> "$BENCH_OUT/history.md"

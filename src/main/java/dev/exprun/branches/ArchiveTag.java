@@ -34,7 +34,7 @@ final class ArchiveTag {
         block.put("commit", branch.tip().name());
         block.put("runs", runs.runs());
         block.put("failed", runs.failed());
-        block.put("objective", objective == null ? null : Map.of("metric", objective.metric(), "direction", objective.directionText()));
+        block.put("objective", objective == null ? null : objective.describe());
         block.put("bestRun", best == null ? null : BoardFormat.bestRun(best));
         text.append(TagAnnotation.fenced(block));
         return text.toString();

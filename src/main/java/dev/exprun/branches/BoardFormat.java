@@ -127,7 +127,7 @@ public final class BoardFormat {
     private static Map<String, Object> json(Board board) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("objective", board.objective() == null ? null
-                : Map.of("metric", board.objective().metric(), "direction", board.objective().directionText()));
+                : board.objective().describe());
         out.put("main", Map.of("branch", board.mainBranch(), "runs", board.main().runs(), "failed", board.main().failed()));
         BoardReference ref = board.reference();
         Map<String, Object> reference = new LinkedHashMap<>();

@@ -5,6 +5,7 @@ import dev.exprun.history.RunNote;
 import dev.exprun.record.RunStatus;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +27,14 @@ public record Objective(String metric, MetricDirection direction) {
     /** higher-is-better or lower-is-better, as sweep records write it. */
     public String directionText() {
         return direction == MetricDirection.HIGHER_IS_BETTER ? "higher-is-better" : "lower-is-better";
+    }
+
+    /** {metric, direction}, in that order, as the board's JSON and an archive tag's block carry it. */
+    public Map<String, String> describe() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("metric", metric);
+        m.put("direction", directionText());
+        return m;
     }
 
     /** A successful run's finite value of the metric; empty for a failed run or a missing, NaN or infinite value. */

@@ -100,12 +100,16 @@ class BranchArchiverTest {
         f.git(work, "branch", "-q", "exp/local-only", "exp/adamw");
         f.git(work, "update-ref", "refs/remotes/origin/exp/remote-only", "exp/adamw");
         f.git(work, "switch", "-q", "exp/adamw");
+        Path linked = tmp.resolve("dropout-worktree");
+        f.git(work, "worktree", "add", "-q", linked.toString(), "exp/dropout");
         String before = state();
 
         assertRefused(ExpFailure.class, request("exp/nope", false, false, false),
                 "There is no branch exp/nope (neither local nor remote-tracking); nothing was archived.");
         assertRefused(ExpFailure.class, request("exp/adamw", false, false, false),
                 "The branch exp/adamw is checked out in " + work + ", so it cannot be deleted; nothing was archived.");
+        assertRefused(ExpFailure.class, request("exp/dropout", false, false, false),
+                "The branch exp/dropout is checked out in " + linked + ", so it cannot be deleted; nothing was archived.");
         assertRefused(ExpFailure.class, request("feature/io", false, false, false),
                 "The branch feature/io does not match the experiment branch pattern exp/*; only experiment branches are archived."
                         + " Nothing was archived.");
@@ -119,7 +123,7 @@ class BranchArchiverTest {
         assertRefused(ExpError.class, request(null, false, false, false), "No branch to archive is named.");
         assertRefused(ExpError.class, request("exp/dropout", true, false, false),
                 "Both a branch (-Dexp.branch=exp/dropout) and -Dexp.merged=true are given.");
-        assertRefused(ExpError.class, new ArchiveRequest(work, "exp/dropout", false, false, "archive/", selection(), true, "upstream", null),
+        assertRefused(ExpError.class, new ArchiveRequest(work, "exp/local-only", false, false, "archive/", selection(), true, "upstream", null),
                 "There is no git remote 'upstream' to push the archive to; nothing was archived.");
 
         assertEquals(before, state());
