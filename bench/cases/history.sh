@@ -9,7 +9,8 @@ warmup=$([[ "$BENCH_QUICK" == 1 ]] && echo 1 || echo 2)
 # shellcheck source=bench/lib/classpath.sh
 . "$BENCH_ROOT/bench/lib/classpath.sh"
 cp=$(bench_classpath "$BENCH_ROOT" "$BENCH_WORK")
-version=$(./mvnw -o -q help:evaluate -Dexpression=project.version -DforceStdout)
+# Read from the POM: help:evaluate needs maven-help-plugin, which an offline machine may not have.
+version=$(sed -n 's:^  <version>\(.*\)</version>$:\1:p' pom.xml | head -1)
 # Builds the repository (git fast-import, one notes tree) and prints the in-process readAll() figures.
 inproc=$(java -cp "$cp" dev.exprun.history.bench.NotesBenchmark \
   "$BENCH_WORK/repo" 2000 5 5 2>/dev/null | grep -E 'readAll|built')
