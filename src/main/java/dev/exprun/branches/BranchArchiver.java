@@ -109,7 +109,7 @@ public final class BranchArchiver {
                         + String.join(", ", chosen.stream().map(ExperimentBranch::name).toList()));
             }
             BranchRuns runs = new BranchRuns(new RunNotes(repo).readAll());
-            Objective objective = Objective.resolve(selection.objective(), runs.metricNames(), selection.higherIsBetter(),
+            Objective objective = Objective.resolve(selection.objective(), runs::metricNames, selection.higherIsBetter(),
                     selection.lowerIsBetter());
             List<Plan> plans = new ArrayList<>();
             for (ExperimentBranch b : chosen) {

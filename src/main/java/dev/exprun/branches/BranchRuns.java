@@ -2,6 +2,7 @@ package dev.exprun.branches;
 
 import dev.exprun.history.RunNote;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +49,7 @@ final class BranchRuns {
     }
 
     /** The names of every metric any run logged, for guessing the objective. */
-    List<String> metricNames() {
+    Collection<String> metricNames() {
         return byCommit.values().stream().flatMap(List::stream).filter(r -> r.metrics() != null)
                 .flatMap(r -> r.metrics().keySet().stream()).distinct().toList();
     }

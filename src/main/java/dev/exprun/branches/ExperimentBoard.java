@@ -35,7 +35,7 @@ public final class ExperimentBoard {
         ExperimentBranches branches = new ExperimentBranches(repo);
         ExperimentBranch main = branches.main(options.mainBranch());
         BranchRuns runs = new BranchRuns(notes);
-        Objective objective = Objective.resolve(options.objective(), runs.metricNames(), options.higherIsBetter(),
+        Objective objective = Objective.resolve(options.objective(), runs::metricNames, options.higherIsBetter(),
                 options.lowerIsBetter());
         try (BranchWalk walk = new BranchWalk(repo)) {
             BranchSummary mainRuns = BranchSummary.of(runs.ofMain(main.name(), walk.history(main.tip())), objective);

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The metric that picks a branch's best run, and which way it improves. Configured, or else the first metric of the runs
@@ -16,11 +17,14 @@ import java.util.Optional;
  */
 public record Objective(String metric, MetricDirection direction) {
 
-    /** null when the runs have no metric whose name says which way is better and none is configured. */
-    public static Objective resolve(String configured, Collection<String> metricNames, List<String> higherIsBetter,
+    /**
+     * null when the runs have no metric whose name says which way is better and none is configured. metricNames is only
+     * asked for without a configured objective (it goes over every run).
+     */
+    public static Objective resolve(String configured, Supplier<Collection<String>> metricNames, List<String> higherIsBetter,
             List<String> lowerIsBetter) {
         String metric = configured != null && !configured.isBlank() ? configured.trim()
-                : MetricDirection.guessObjective(metricNames, higherIsBetter, lowerIsBetter);
+                : MetricDirection.guessObjective(metricNames.get(), higherIsBetter, lowerIsBetter);
         return metric == null ? null : new Objective(metric, MetricDirection.of(metric, higherIsBetter, lowerIsBetter));
     }
 

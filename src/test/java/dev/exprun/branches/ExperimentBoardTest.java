@@ -147,7 +147,7 @@ class ExperimentBoardTest {
         assertEquals(List.of("exp/adamw"), guessed.rows().stream().map(r -> r.branch().name()).toList());
         assertEquals("a2", guessed.rows().get(0).runs().best().runId());
 
-        assertNull(Objective.resolve(null, List.of("score"), List.of(), List.of()));
+        assertNull(Objective.resolve(null, () -> List.of("score"), List.of(), List.of()));
         assertEquals("d1", Objective.best(List.of(note("d0", "2026-11-30T08:00:00Z", "succeeded"), note("d1", "2026-11-30T09:00:00Z",
                 "succeeded"), note("d2", "2026-11-30T10:00:00Z", "failed")), null).orElseThrow().runId());
     }

@@ -5,6 +5,7 @@ import dev.exprun.branches.ExperimentBoard;
 import dev.exprun.history.NoteLines;
 import dev.exprun.history.RunNote;
 import dev.exprun.history.RunNotes;
+import dev.exprun.history.bench.NotesBenchmark;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,11 +14,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
-import org.eclipse.jgit.lib.PersonIdent;
-import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.notes.NoteMap;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
@@ -117,18 +115,7 @@ public final class BoardBenchRepo {
                 }
                 map.set(ObjectId.fromString(t[0]), text.toString(), inserter);
             }
-            CommitBuilder commit = new CommitBuilder();
-            commit.setTreeId(map.writeTree(inserter));
-            PersonIdent ident = new PersonIdent("Bench", "bench@example.invalid");
-            commit.setAuthor(ident);
-            commit.setCommitter(ident);
-            commit.setMessage("exprun: benchmark runs\n");
-            ObjectId notes = inserter.insert(commit);
-            inserter.flush();
-            RefUpdate update = repo.updateRef(RunNotes.REF);
-            update.setExpectedOldObjectId(ObjectId.zeroId());
-            update.setNewObjectId(notes);
-            check(update.update() == RefUpdate.Result.NEW, "notes ref not created");
+            NotesBenchmark.commitNotes(repo, map, inserter);
         }
         return n;
     }

@@ -123,19 +123,24 @@ public final class NotesBenchmark {
                 }
                 map.set(ObjectId.fromString(id), text.toString(), inserter);
             }
-            CommitBuilder commit = new CommitBuilder();
-            commit.setTreeId(map.writeTree(inserter));
-            PersonIdent ident = new PersonIdent("Bench", "bench@example.invalid");
-            commit.setAuthor(ident);
-            commit.setCommitter(ident);
-            commit.setMessage("exprun: benchmark runs\n");
-            ObjectId notes = inserter.insert(commit);
-            inserter.flush();
-            RefUpdate update = repo.updateRef(RunNotes.REF);
-            update.setExpectedOldObjectId(ObjectId.zeroId());
-            update.setNewObjectId(notes);
-            check(update.update() == RefUpdate.Result.NEW, "notes ref not created");
+            commitNotes(repo, map, inserter);
         }
+    }
+
+    /** The notes map as the one commit of {@link RunNotes#REF}, which must not exist yet. */
+    public static void commitNotes(Repository repo, NoteMap map, ObjectInserter inserter) throws IOException {
+        CommitBuilder commit = new CommitBuilder();
+        commit.setTreeId(map.writeTree(inserter));
+        PersonIdent ident = new PersonIdent("Bench", "bench@example.invalid");
+        commit.setAuthor(ident);
+        commit.setCommitter(ident);
+        commit.setMessage("exprun: benchmark runs\n");
+        ObjectId notes = inserter.insert(commit);
+        inserter.flush();
+        RefUpdate update = repo.updateRef(RunNotes.REF);
+        update.setExpectedOldObjectId(ObjectId.zeroId());
+        update.setNewObjectId(notes);
+        check(update.update() == RefUpdate.Result.NEW, "notes ref not created");
     }
 
     /** A note the size of a real one: params, metrics, three artifacts. */
