@@ -27,9 +27,10 @@
 #                                                 127.0.0.1:5001/exp-test/private:1
 #     `docker-registry serve`, pids in /run/exp-registry-500{0,1}.pid, logs
 #     /var/log/exp-registry-500{0,1}.log, storage /var/lib/exp-test (3 MB).
-#   Images in both engines: localhost/exp-test/tiny:1 (busybox, 2 MB) and
-#     localhost/exp-test/pytorch-cpu:1.13 (Debian bookworm + python3-torch, 1.3 GB), same image
-#     ids in both engines.
+#   Images in both engines: localhost/exp-test/tiny:1 (busybox, 2 MB),
+#     localhost/exp-test/pytorch-cpu:1.13 (Debian bookworm + python3-torch, 1.3 GB) and
+#     localhost/exp-test/jupyter:1 (the PyTorch image + Debian's jupyter-notebook 6.4, one more
+#     layer of 0.2 GB), same image ids in both engines.
 #   Slurm                 cluster exptest, one node: this host (`hostname -s`, 8 CPUs to Slurm, 80 %
 #                         of its memory), partition debug   (Debian's slurm-wlm 22.05, munge 0.5)
 #     `slurmctld -f /etc/exp-test/slurm.conf` and `slurmd -f /etc/exp-test/slurm.conf` (both
@@ -42,7 +43,8 @@
 #     node lacks); every other path is shared. A node left DOWN or DRAIN (tests do that) is
 #     resumed. munged: the machine's, with /etc/munge/munge.key; started only when not running.
 #   Files: /etc/exp-test (configurations, htpasswd), /var/cache/exp-test (1.3 GB, the PyTorch
-#     rootfs tarball: the image is rebuilt from it without debootstrap), /run/exp-test-engine.env (the
+#     rootfs tarball: the image is rebuilt from it without debootstrap; 32 MB, the .debs of the
+#     Jupyter layer), /run/exp-test-engine.env (the
 #     export lines), /var/log/exp-test-engine.log (this script's log), /run/exp-test-engine.lock,
 #     /run/exp-munged.started (when this script started munged).
 #   Nothing is started at boot (no systemd units): after a reboot, run the script again.
@@ -58,6 +60,11 @@
 #
 # Images:     localhost/exp-test/tiny:1            busybox-static, every applet in /bin
 #             localhost/exp-test/pytorch-cpu:1.13  debootstrap bookworm + python3-torch
+#             localhost/exp-test/jupyter:1         the PyTorch image + jupyter-notebook (exp:notebook);
+#               about 40 s: the .debs that the PyTorch image lacks are downloaded on the host
+#               (apt-get --download-only against the image's own dpkg status), installed with
+#               dpkg -i in a --network none container of it, committed; Docker gets only the new
+#               layer (the PyTorch layer is already there), so the image id is the same
 #
 # Exports:    DOCKER_HOST and EXP_TEST_{PODMAN,DOCKER}_HOST, CONTAINERS_{,REGISTRIES_}CONF (with
 #             podman), SLURM_CONF and EXP_TEST_SLURM_{PARTITION,NODE,UNSHARED_DIR} (with slurm),
@@ -107,6 +114,9 @@ readonly TINY_IMAGE=localhost/exp-test/tiny:1
 readonly TORCH_IMAGE=localhost/exp-test/pytorch-cpu:1.13
 readonly TORCH_SUITE=bookworm
 readonly TORCH_TARBALL="${CACHE_DIR}/pytorch-cpu-1.13-${TORCH_SUITE}-rootfs.tar"
+readonly JUPYTER_IMAGE=localhost/exp-test/jupyter:1
+readonly JUPYTER_PACKAGE=jupyter-notebook
+readonly JUPYTER_DEBS="${CACHE_DIR}/jupyter-debs"
 
 readonly REG_PORT=5000
 readonly REG_AUTH_PORT=5001
@@ -855,6 +865,58 @@ build_torch() {
     --change 'CMD ["python3"]' "$TORCH_TARBALL" "$TORCH_IMAGE"
 }
 
+# jupyter_debs ENGINE: the .debs that ${JUPYTER_PACKAGE} needs on top of the PyTorch image, in
+# ${JUPYTER_DEBS}: apt on the host resolves them against the image's own dpkg status (no apt, no
+# network and no apt lists inside the image).
+jupyter_debs() {
+  local e=$1 work
+  work=$(mktemp -d /tmp/exp-jupyter.XXXXXX)
+  TMP_DIRS+=("$work")
+  eng "$e" run --rm --network none "$TORCH_IMAGE" cat /var/lib/dpkg/status >"$work/status" 2>>"$LOG" ||
+    die "cannot read /var/lib/dpkg/status from ${TORCH_IMAGE}"
+  if ! apt-cache show "$JUPYTER_PACKAGE" >/dev/null 2>&1 && [[ -z "$APT_UPDATED" ]]; then
+    apt_get -q update || die "apt-get update failed (see the log below)"
+    APT_UPDATED=1
+  fi
+  rm -rf "$JUPYTER_DEBS"
+  mkdir -p "$work/debs/partial"
+  apt_get -q -y --download-only --no-install-recommends -o Dir::State::status="$work/status" \
+    -o Dir::Cache::archives="$work/debs" install "$JUPYTER_PACKAGE" ||
+    die "apt-get --download-only ${JUPYTER_PACKAGE} failed (see the log below)"
+  rm -rf "$work/debs/partial" "$work/debs/lock"
+  compgen -G "$work/debs/*.deb" >/dev/null || die "apt-get downloaded no .deb for ${JUPYTER_PACKAGE}"
+  mv "$work/debs" "$JUPYTER_DEBS"
+  rm -rf "$work"
+}
+
+# build_jupyter ENGINE: the PyTorch image with the .debs installed by dpkg, offline, committed.
+build_jupyter() {
+  local e=$1 name=exp-test-jupyter-build
+  if compgen -G "${JUPYTER_DEBS}/*.deb" >/dev/null; then
+    log "jupyter image: reusing the cached .debs in ${JUPYTER_DEBS}"
+  else
+    jupyter_debs "$e"
+    log "jupyter image: downloaded $(find "$JUPYTER_DEBS" -name '*.deb' | wc -l) .debs ($(du -sh "$JUPYTER_DEBS" | cut -f1))"
+  fi
+  quiet eng "$e" rm -f "$name" || true
+  quiet eng "$e" run --name "$name" --network none -v "${JUPYTER_DEBS}:/debs:ro" "$TORCH_IMAGE" \
+    sh -c 'dpkg -i /debs/*.deb && rm -rf /var/cache/debconf/*-old /var/lib/dpkg/*-old' ||
+    { quiet eng "$e" rm -f "$name" || true; die "dpkg -i of the ${JUPYTER_PACKAGE} .debs failed in a container of ${TORCH_IMAGE}"; }
+  quiet eng "$e" commit --change 'CMD ["jupyter","notebook"]' "$name" "$JUPYTER_IMAGE" ||
+    { quiet eng "$e" rm -f "$name" || true; die "commit of ${JUPYTER_IMAGE} failed"; }
+  quiet eng "$e" rm -f "$name"
+}
+
+# verify_jupyter ENGINE: prints the notebook version from a container of the Jupyter image.
+verify_jupyter() {
+  local ver
+  if ! ver=$(eng "$1" run --rm --network none "$JUPYTER_IMAGE" jupyter notebook --version 2>>"$LOG"); then
+    quiet eng "$1" rmi -f "$JUPYTER_IMAGE" || true
+    die "image ${JUPYTER_IMAGE} in ${1}: 'jupyter notebook --version' failed in a container"
+  fi
+  echo "$ver"
+}
+
 # The images in the first engine (Podman when it is provisioned), and the registry images.
 ensure_images_primary() {
   local e=$1
@@ -888,6 +950,15 @@ ensure_images_primary() {
   else
     build_torch "$e"
     log "image ${TORCH_IMAGE} in ${e}: built and verified (torch $(verify_torch "$e"))"
+  fi
+
+  STEP="image ${JUPYTER_IMAGE} (${e})"
+  if image_id "$e" "$JUPYTER_IMAGE" >/dev/null; then
+    log "image ${JUPYTER_IMAGE} in ${e}: reusing"
+  else
+    local jupyter_started=$SECONDS
+    build_jupyter "$e"
+    log "image ${JUPYTER_IMAGE} in ${e}: built in $((SECONDS - jupyter_started)) s and verified (notebook $(verify_jupyter "$e"))"
   fi
 
   STEP="push ${REG_TINY}"
@@ -931,20 +1002,41 @@ ensure_images_docker_from_podman() {
     log "image ${TINY_IMAGE} in docker: pulled from ${REG_TINY} and verified (id ${have:0:12})"
   fi
 
-  STEP="image ${TORCH_IMAGE} (docker)"
-  have=""
-  want=$(image_id podman "$TORCH_IMAGE") || die "no ${TORCH_IMAGE} in Podman"
-  if have=$(image_id docker "$TORCH_IMAGE") && [[ "$have" == "$want" ]]; then
-    log "image ${TORCH_IMAGE} in docker: reusing"
-  else
-    [[ -z "${have:-}" ]] || quiet dkr rmi -f "$TORCH_IMAGE"
-    log "image ${TORCH_IMAGE} in docker: copying from Podman (podman save | docker load, about a minute)"
-    echo "+ podman save ${TORCH_IMAGE} | docker load" >>"$LOG"
-    { podman save "$TORCH_IMAGE" | dkr load; } >>"$LOG" 2>&1 || die "podman save | docker load failed"
-    have=$(image_id docker "$TORCH_IMAGE") || die "no ${TORCH_IMAGE} in Docker after docker load"
-    [[ "$have" == "$want" ]] || die "docker load gave image ${have}, Podman has ${want}"
-    log "image ${TORCH_IMAGE} in docker: loaded and verified (torch $(verify_torch docker), id ${have:0:12})"
+  copy_to_docker "$TORCH_IMAGE" torch verify_torch
+  copy_to_docker "$JUPYTER_IMAGE" notebook verify_jupyter "$TORCH_IMAGE"
+}
+
+# copy_to_docker IMAGE WHAT VERIFY [BASE]: Podman's IMAGE into Docker, same id (podman save | docker
+# load), unless Docker has it already. With BASE (an image Docker has, that IMAGE is built on) the
+# archive goes without BASE's layers: docker load skips a layer it already has without reading its
+# file, and would otherwise unpack the 1.3 GB of the PyTorch layer again for nothing. VERIFY ENGINE
+# prints WHAT's version from a container of IMAGE.
+copy_to_docker() {
+  local image=$1 what=$2 verify=$3 base_image=${4:-} want have="" started=$SECONDS base=()
+  STEP="image ${image} (docker)"
+  want=$(image_id podman "$image") || die "no ${image} in Podman"
+  if have=$(image_id docker "$image") && [[ "$have" == "$want" ]]; then
+    log "image ${image} in docker: reusing"
+    return 0
   fi
+  [[ -z "${have:-}" ]] || quiet dkr rmi -f "$image"
+  if [[ -n "$base_image" ]]; then
+    mapfile -t base < <(podman image inspect --format '{{range .RootFS.Layers}}{{println .}}{{end}}' "$base_image" |
+      sed -n 's/^sha256:\([0-9a-f]\{64\}\)$/\1.tar/p')
+    ((${#base[@]})) || die "no layers listed for ${base_image} in Podman"
+    log "image ${image} in docker: copying from Podman (podman save | docker load, without the layers of ${base_image})"
+  else
+    log "image ${image} in docker: copying from Podman (podman save | docker load, about a minute)"
+  fi
+  echo "+ podman save ${image} |${base[*]+ tar --delete ${base[*]} |} docker load" >>"$LOG"
+  if ((${#base[@]})); then
+    { podman save --format docker-archive "$image" | tar --delete -f - "${base[@]}" | dkr load; } >>"$LOG" 2>&1
+  else
+    { podman save --format docker-archive "$image" | dkr load; } >>"$LOG" 2>&1
+  fi || die "podman save | docker load of ${image} failed"
+  have=$(image_id docker "$image") || die "no ${image} in Docker after docker load"
+  [[ "$have" == "$want" ]] || die "docker load gave image ${have}, Podman has ${want}"
+  log "image ${image} in docker: loaded in $((SECONDS - started)) s and verified (${what} $("$verify" docker), id ${have:0:12})"
 }
 
 # ----------------------------------------------------------------------------------- slurm
@@ -1441,7 +1533,7 @@ down() {
   fi
   remove_old_global_files
   remove_tree "$CONF_DIR"
-  for d in /tmp/exp-tiny.* /tmp/exp-docker-config.* /tmp/exp-apt.*; do remove_tree "$d"; done
+  for d in /tmp/exp-tiny.* /tmp/exp-docker-config.* /tmp/exp-apt.* /tmp/exp-jupyter.*; do remove_tree "$d"; done
   STEP="done"
   log "down in $((SECONDS - started)) s: engines, registries, images, slurm and files removed; installed packages stay"
   LOG_OPENED=""

@@ -69,7 +69,8 @@ public final class AttachedContainer {
                     return new Ended(null, true, "");
                 }
                 throw new ExpError("The engine could not start the container for image " + spec.imageId() + ": "
-                        + EngineConnection.rootMessage(e), "check the command, user and mounts in the plugin configuration", e);
+                        + EngineConnection.rootMessage(e), ports.isEmpty() ? "check the command, user and mounts in the plugin configuration"
+                        : portHint(ports) + ", and the command, user and mounts in the plugin configuration", e);
             }
             running.countDown();
             if (io.tty() && io.rows() > 0 && io.columns() > 0) {
@@ -106,9 +107,13 @@ public final class AttachedContainer {
         } catch (DockerException e) {
             throw new ExpError("The engine refused to create the container " + spec.name() + ": " + EngineConnection.rootMessage(e),
                     ports.isEmpty() ? "check <network>, <user>, <gpus> and the mounts"
-                            : "check that port " + ports.get(0).hostPort() + " on " + ports.get(0).hostIp() + " is free "
-                            + "(set <port>, -Dexp.port, to another), and <network>, <user>, <gpus> and the mounts", e);
+                            : portHint(ports) + ", and <network>, <user>, <gpus> and the mounts", e);
         }
+    }
+
+    /** A busy port shows only when the engine binds it (Docker at start, Podman at create or start). */
+    private static String portHint(List<Published> ports) {
+        return "check that port " + ports.get(0).hostPort() + " on " + ports.get(0).hostIp() + " is free (set <port>, -Dexp.port, to another)";
     }
 
     private Output attach(String id, Io io, CountDownLatch running) {

@@ -57,8 +57,10 @@ public final class ShutdownGuard implements AutoCloseable {
         if (id != null) {
             ContainerRunner.stopQuietly(client, id, STOP_GRACE_SECONDS);
         }
+        boolean buildFinished = false;
         try {
-            if (!finished.await(FINISH_WAIT_SECONDS, TimeUnit.SECONDS)) {
+            buildFinished = finished.await(FINISH_WAIT_SECONDS, TimeUnit.SECONDS);
+            if (!buildFinished) {
                 fallbackRecord.run();
             }
         } catch (InterruptedException e) {
@@ -66,7 +68,9 @@ public final class ShutdownGuard implements AutoCloseable {
             fallbackRecord.run();
         } finally {
             String created = containerId; // it may have been created while we waited
-            if (created != null) {
+            // A finished build thread removed it already; and Maven may have closed the plugin's class realm since, so that
+            // docker-java classes not loaded yet can no longer be (NoClassDefFoundError at the end of a Ctrl-C'd exp:notebook).
+            if (created != null && !buildFinished) {
                 ContainerRunner.removeQuietly(client, created);
             }
         }

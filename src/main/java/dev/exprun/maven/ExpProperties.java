@@ -80,6 +80,8 @@ final class ExpProperties {
     static final String CACHE_SALT = "exp.cacheSalt";
     static final String FORCE = "exp.force";
     static final String SHELL_COMMAND = "exp.shellCommand";
+    static final String PORT = "exp.port";
+    static final String BIND_ADDRESS = "exp.bindAddress";
     /** Prefix of -Dexp.param.NAME=VALUE, which overrides {@code <params>}. */
     static final String PARAM_PREFIX = "exp.param.";
 

@@ -84,6 +84,21 @@ final class SessionContainer implements AutoCloseable {
         return build.image().reference().toString();
     }
 
+    /** The project's directory in the container (the session's working directory). */
+    String workingDir() {
+        return ContainerEnvironment.workingDir(build.git());
+    }
+
+    /** The engine's address (unix://..., tcp://...): whether ports it publishes are this machine's. */
+    String engineHost() {
+        return build.engine().host();
+    }
+
+    /** What every session says before it starts: it leaves nothing behind in the project's history. */
+    void logNotRecorded() {
+        log.info("This session is not a recorded run: no run record, no git note.");
+    }
+
     /** The container for command (the GPU check in front when GPUs are asked for), with extraEnv beside the contract's. */
     ContainerSpec spec(List<String> command, Map<String, String> extraEnv) {
         dir.installRuntime();
@@ -104,8 +119,19 @@ final class SessionContainer implements AutoCloseable {
     /** Runs it attached to io; Ctrl-C or SIGTERM of the build stops and removes it (nothing to record: no fallback). */
     AttachedContainer.Ended run(ContainerSpec spec, AttachedContainer.Io io, List<AttachedContainer.Published> ports,
                                 Consumer<String> whenStarted) {
+        return run(spec, io, ports, whenStarted, ended -> { });
+    }
+
+    /**
+     * As above; whenEnded hears how it ended, its container already removed, before the shutdown hook lets the JVM go: on
+     * Ctrl-C, the last moment a session can still say so.
+     */
+    AttachedContainer.Ended run(ContainerSpec spec, AttachedContainer.Io io, List<AttachedContainer.Published> ports,
+                                Consumer<String> whenStarted, Consumer<AttachedContainer.Ended> whenEnded) {
         try (ShutdownGuard guard = new ShutdownGuard(build.engine().client(), () -> { })) {
-            return new AttachedContainer(build.engine()).run(spec, io, ports, guard, whenStarted);
+            AttachedContainer.Ended ended = new AttachedContainer(build.engine()).run(spec, io, ports, guard, whenStarted);
+            whenEnded.accept(ended);
+            return ended;
         }
     }
 

@@ -36,7 +36,7 @@ public final class ShellSession {
             log.info("Shell in " + session.image() + ": " + shown + ", work tree at /workspace ("
                     + (session.settings().workspaceReadOnly() ? "read-only" : "read-write") + "), "
                     + (raw != null ? "in a terminal" : "on plain stdin and stdout") + ".");
-            log.info("This session is not a recorded run: no run record, no git note.");
+            session.logNotRecorded();
             flushLogs();
             AttachedContainer.Ended ended;
             try {

@@ -33,32 +33,82 @@ public final class ChildBuild {
 
     /** Waits (up to seconds) for the started build's line that says it is where the test wants it; its later output is drained. */
     public static Process awaitLine(Process build, Predicate<String> ready, long seconds) throws IOException {
-        BufferedReader out = new BufferedReader(new InputStreamReader(build.getInputStream(), StandardCharsets.UTF_8));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        StringBuilder seen = new StringBuilder();
-        String line;
-        while ((line = out.readLine()) != null && System.nanoTime() < deadline) {
-            seen.append(line).append('\n');
-            if (ready.test(line)) {
-                Thread drain = new Thread(() -> {
-                    try {
-                        out.lines().forEach(l -> { });
-                    } catch (UncheckedIOException e) {
-                        // killed: its output ends here
+        new Lines(build).await(ready, seconds);
+        return build;
+    }
+
+    /** The build's output, every line kept as it comes (read on a thread of its own, to its end), for waits and assertions. */
+    public static final class Lines {
+        private final Process build;
+        private final List<String> lines = new ArrayList<>();
+        private boolean ended;
+
+        public Lines(Process build) {
+            this.build = build;
+            Thread reader = new Thread(this::read, "child-build-output");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        private void read() {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(build.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = out.readLine(); line != null; line = out.readLine()) {
+                    synchronized (this) {
+                        lines.add(line);
+                        notifyAll();
                     }
-                });
-                drain.setDaemon(true);
-                drain.start();
-                return build;
+                }
+            } catch (IOException | UncheckedIOException e) {
+                // killed: its output ends here
+            } finally {
+                synchronized (this) {
+                    ended = true;
+                    notifyAll();
+                }
             }
         }
-        build.destroyForcibly();
-        throw new AssertionError("the build never got there:\n" + seen);
+
+        /** The first line that matches, waiting up to seconds for it; the build is killed and the test fails without it. */
+        public synchronized String await(Predicate<String> wanted, long seconds) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            for (int seen = 0; ; ) {
+                for (; seen < lines.size(); seen++) {
+                    if (wanted.test(lines.get(seen))) {
+                        return lines.get(seen);
+                    }
+                }
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (ended || left <= 0) {
+                    build.destroyForcibly();
+                    throw new AssertionError("the build never got there:\n" + String.join("\n", lines));
+                }
+                try {
+                    wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError("interrupted while waiting for the build", e);
+                }
+            }
+        }
+
+        /** Every line so far (after the build's end: all of them). */
+        public synchronized List<String> all() {
+            return List.copyOf(lines);
+        }
+
+        /** After the build's end, until its last line is read. */
+        public synchronized List<String> allAfterEnd(long seconds) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            while (!ended && System.nanoTime() < deadline) {
+                wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            }
+            return List.copyOf(lines);
+        }
     }
 
     /** SIGTERM, as Ctrl-C or a cancelled CI job sends it, and the build's end (within a minute, or the test fails). */
     public static void terminate(Process build) throws InterruptedException {
-        build.destroy();
+        build.toHandle().destroy(); // Process.destroy() would also close our end of its output: its last lines would be lost
         if (!build.waitFor(60, TimeUnit.SECONDS)) {
             build.destroyForcibly();
             throw new AssertionError("the build did not end within 60 s of SIGTERM");

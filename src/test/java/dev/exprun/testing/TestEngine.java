@@ -11,6 +11,8 @@ import java.util.List;
 public final class TestEngine {
     public static final String TINY = "localhost/exp-test/tiny:1";
     public static final String TORCH = "localhost/exp-test/pytorch-cpu:1.13";
+    /** The PyTorch image with Debian's jupyter-notebook (6.4), for exp:notebook. */
+    public static final String JUPYTER = "localhost/exp-test/jupyter:1";
     public static final String REGISTRY = "127.0.0.1:5000";
     public static final String AUTH_REGISTRY = "127.0.0.1:5001";
     public static final String AUTH_USER = "exp-user";

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.exprun.core.ExpFailure;
-import dev.exprun.testing.CapturingLog;
 import dev.exprun.testing.ChildBuild;
 import dev.exprun.testing.Projects;
 import dev.exprun.testing.TestEngine;
@@ -18,26 +17,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** exp:shell against the real engine: a script piped to it, its output, its exit code, and no container left, however it ends. */
-class ShellSessionEngineTest {
-    @TempDir
-    Path tmp;
-    private final String project = "shell" + Long.toHexString(System.nanoTime());
+class ShellSessionEngineTest extends SessionEngineTestSupport {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private final CapturingLog log = new CapturingLog();
 
-    private String label() {
-        return TestEngine.projectLabel(project);
-    }
-
-    @AfterEach
-    void removeLeftovers() {
-        TestEngine.removeLabelled(label());
+    ShellSessionEngineTest() {
+        super("shell");
     }
 
     private void shell(Projects.Config config, String script) {

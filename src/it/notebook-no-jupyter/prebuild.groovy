@@ -1,0 +1,2 @@
+evaluate(new File(basedir, "../../../src/it/_shared/git-repo.groovy"))(basedir)
+return true
