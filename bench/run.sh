@@ -14,6 +14,7 @@
 # slurm: exp:run and exp:sweep with -Dexp.executor=slurm on the provisioned one-node Slurm cluster, against a
 # hand-written sbatch --wait and a per-job squeue poller. cache: exp:run served from the run cache against mvn
 # validate, and the hit's re-hash of a 2 GiB checkpoint (256 MiB with --quick) against sha256sum.
+# history: exp:history on 10,000 runs over 2,000 commits, and exp:board on 100 branches x 100 runs (BoardBenchRepo).
 # report: exp:report on the history repository with 50 run directories of 100,000-step series (10 of 20,000 with
 # --quick) against mvn validate, the page's size, and its load in headless Chromium (dev.exprun.testing.PageTiming).
 # gpu-log needs a CUDA GPU and torch on the host, and says so instead of measuring when there is none; on a

@@ -1,14 +1,7 @@
 // The team's bare repository (with the shipped pre-receive hook), this project as main's clone, two researchers'
 // clones on exp/adamw and exp/dropout, and a local exp/merged already merged into main.
 evaluate(new File(basedir, "../../../src/it/_shared/git-repo.groovy"))(basedir)
-def env = ["GIT_AUTHOR_NAME=IT", "GIT_AUTHOR_EMAIL=it@example.invalid", "GIT_COMMITTER_NAME=IT",
-           "GIT_COMMITTER_EMAIL=it@example.invalid", "PATH=" + System.getenv("PATH")]
-def git = { File dir, String... args ->
-    def p = (["git"] + args.toList()).execute(env, dir)
-    def out = new StringBuilder()
-    p.waitForProcessOutput(out, out)
-    assert p.exitValue() == 0 : "git ${args} failed: ${out}"
-}
+def git = evaluate(new File(basedir, "../../../src/it/_shared/git.groovy"))
 new File(basedir, ".gitignore").text = "build.log\ntarget/\n"
 git(basedir, "commit", "-q", "-am", "ignore target")
 def origin = evaluate(new File(basedir, "../../../src/it/_shared/team-origin.groovy"))(basedir, "branches-board-archive", true)
