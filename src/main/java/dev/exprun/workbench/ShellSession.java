@@ -32,12 +32,13 @@ public final class ShellSession {
             List<String> command = session.settings().command().isEmpty() ? DEFAULT_COMMAND : session.settings().command();
             String shown = command == DEFAULT_COMMAND ? "bash (sh where the image has no bash)" : String.join(" ", command);
             ContainerSpec spec = session.spec(command, Map.of());
-            RawMode raw = terminal.tty() ? RawMode.enter(log) : null;
             log.info("Shell in " + session.image() + ": " + shown + ", work tree at /workspace ("
                     + (session.settings().workspaceReadOnly() ? "read-only" : "read-write") + "), "
-                    + (raw != null ? "in a terminal" : "on plain stdin and stdout") + ".");
+                    + (terminal.tty() ? "in a terminal" : "on plain stdin and stdout") + ".");
             session.logNotRecorded();
             flushLogs();
+            // After the log lines: in raw mode a line feed no longer returns the carriage, so they would stair-step.
+            RawMode raw = terminal.tty() ? RawMode.enter(log) : null;
             AttachedContainer.Ended ended;
             try {
                 ended = session.run(spec, new AttachedContainer.Io(terminal.in(), terminal.out(), terminal.err(), raw != null,

@@ -84,6 +84,80 @@ class ShellSessionEngineTest extends SessionEngineTestSupport {
         assertTrue(log.lines().stream().anyMatch(l -> l.contains("work tree at /workspace (read-only)")), log.lines().toString());
     }
 
+    /**
+     * At a terminal (a pseudo-terminal from util-linux's script, 45 rows by 123 columns): the container gets a terminal of
+     * the same size, the keys typed reach its shell, the log lines before the session still end in CR LF (printed before
+     * raw mode), and the terminal is back in its mode after it (the failure's lines end in CR LF again).
+     */
+    @Test
+    void atATerminalTheContainerGetsATerminalOfTheSameSize() throws Exception {
+        Path repo = Projects.gitRepo(tmp.resolve("repo"), Map.of("README", "x\n"));
+        List<String> java = ChildBuild.java(List.of(), ShellHarness.class, repo.toString(), project, "tty").command();
+        Path launcher = Files.writeString(tmp.resolve("at-a-terminal.sh"), "stty rows 45 cols 123\nexec "
+                + String.join(" ", java.stream().map(a -> "'" + a + "'").toList()) + "\n");
+        ProcessBuilder pb = new ProcessBuilder("script", "-qec", "sh " + launcher, "/dev/null").redirectErrorStream(true);
+        pb.environment().put("DOCKER_HOST", TestEngine.host());
+        Process terminal = pb.start();
+        RawOutput output = new RawOutput(terminal);
+        OutputStream keys = terminal.getOutputStream(); // stays open, as a keyboard does
+        keys.write("tty\n".getBytes(StandardCharsets.UTF_8));
+        keys.flush();
+        // The size is set right after the container starts; the answer to the first command shows the shell runs by then.
+        output.await("\r\n/dev/pts/", 120);
+        keys.write("stty size\nexit 4\n".getBytes(StandardCharsets.UTF_8));
+        keys.flush();
+        String all = output.untilEnd(terminal, 120);
+
+        assertTrue(all.contains("work tree at /workspace (read-write), in a terminal.\r\n"), all);
+        assertTrue(all.contains("This session is not a recorded run: no run record, no git note.\r\n"), all);
+        assertTrue(all.contains("\r\n45 123\r\n"), all);
+        assertTrue(all.contains("The shell exited with code 4.\r\n"), all);
+        assertEquals(List.of(), TestEngine.containersLabelled(label()));
+    }
+
+    /** A process's output as bytes came (carriage returns kept), read on a thread of its own. */
+    private static final class RawOutput {
+        private final StringBuilder text = new StringBuilder();
+        private final Thread reader;
+
+        RawOutput(Process process) {
+            reader = new Thread(() -> {
+                byte[] buffer = new byte[8192];
+                try (var in = process.getInputStream()) {
+                    for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                        synchronized (this) {
+                            text.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                            notifyAll();
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    // the process is gone
+                }
+            }, "terminal-output");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        synchronized void await(String fragment, long seconds) throws InterruptedException {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
+            while (text.indexOf(fragment) < 0) {
+                long left = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                assertTrue(left > 0 && reader.isAlive(), "never saw " + fragment + " in:\n" + text);
+                wait(left);
+            }
+        }
+
+        String untilEnd(Process process, long seconds) throws InterruptedException {
+            if (!process.waitFor(seconds, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+            reader.join(java.util.concurrent.TimeUnit.SECONDS.toMillis(seconds));
+            synchronized (this) {
+                return text.toString();
+            }
+        }
+    }
+
     private Process startShellAndWaitForIt(Path repo) throws Exception {
         ProcessBuilder pb = ChildBuild.java(List.of(), ShellHarness.class, repo.toString(), project);
         pb.environment().put("DOCKER_HOST", TestEngine.host());
