@@ -3,6 +3,7 @@ package dev.exprun.branches;
 import dev.exprun.core.ExpError;
 import dev.exprun.core.ExpFailure;
 import dev.exprun.core.ExpLog;
+import dev.exprun.core.RemoteGit;
 import dev.exprun.git.BranchGlob;
 import dev.exprun.history.RunNotes;
 import java.io.IOException;
@@ -160,7 +161,7 @@ final class ArchivePlans {
                         "git fetch " + remote.name() + ", bring " + p.branch().name() + " up to date with it, then archive it"));
             }
             return Optional.empty();
-        } catch (RemoteBranches.Unreachable e) {
+        } catch (RemoteGit.Unreachable e) {
             throw new ExpError("Cannot reach the remote " + remote.name() + " to check " + p.branch().name() + " and " + p.tag()
                     + "; nothing was archived: " + e.getMessage(),
                     "check the network and the credentials (<gitServerId>, or git's own credential helper / ssh key), or archive without -Dexp.push");

@@ -2,7 +2,6 @@ package dev.exprun.branches;
 
 import dev.exprun.core.ExternalProgram;
 import dev.exprun.core.RemoteGit;
-import dev.exprun.git.RemoteUrl;
 import dev.exprun.tagging.GitCredentials;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,39 +19,21 @@ final class RemoteBranches {
     record Push(boolean ok, String detail) {
     }
 
-    /** The remote could not be asked. */
-    static final class Unreachable extends RuntimeException {
-        Unreachable(String reason) {
-            super(reason.isEmpty() ? "no message from git" : reason);
-        }
-    }
-
     private final String remote;
     private final RemoteGit git;
 
     RemoteBranches(Path workTree, String remote, GitCredentials credentials) {
         this.remote = remote;
-        this.git = credentials == null ? new RemoteGit(workTree, null, null, RemoteUrl::redact)
-                : new RemoteGit(workTree, credentials.username(), credentials.password(), RemoteUrl::redact);
+        this.git = GitCredentials.remoteGit(workTree, credentials);
     }
 
     String name() {
         return remote;
     }
 
-    /** The commit or tag object the remote's ref points at; empty when it has none. */
+    /** The commit or tag object the remote's ref points at; empty when it has none. Unreachable: RemoteGit.Unreachable. */
     Optional<String> lookup(String ref) {
-        ExternalProgram.Result r = git.run("ls-remote", remote, ref);
-        if (r.exit() != 0) {
-            throw new Unreachable(git.redact(r.err().strip()));
-        }
-        for (String line : r.outText().split("\n")) {
-            String[] parts = line.split("\t");
-            if (parts.length == 2 && parts[1].equals(ref)) {
-                return Optional.of(parts[0]);
-            }
-        }
-        return Optional.empty();
+        return git.remoteRef(remote, ref);
     }
 
     /** Pushes the tag and, when deleteBranch, deletes the branch if it is still at tip; all or nothing. */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -51,6 +52,31 @@ public final class RemoteGit {
         }
         command.addAll(List.of(args));
         return ExternalProgram.run(dir, command, env, new byte[0], TIMEOUT);
+    }
+
+    /**
+     * The object the remote's ref (its full name, {@code refs/tags/v1.0}) points at, as {@code git ls-remote} says; empty
+     * when the remote has no such ref. A remote that cannot be asked (network, credentials, a wrong URL): Unreachable.
+     */
+    public Optional<String> remoteRef(String remote, String ref) {
+        ExternalProgram.Result r = run("ls-remote", remote, ref);
+        if (r.exit() != 0) {
+            throw new Unreachable(redact(r.err().strip()));
+        }
+        for (String line : r.outText().split("\n")) {
+            String[] parts = line.split("\t");
+            if (parts.length == 2 && parts[1].equals(ref)) {
+                return Optional.of(parts[0]);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The remote could not be asked; the message is git's, credentials removed. */
+    public static final class Unreachable extends RuntimeException {
+        Unreachable(String reason) {
+            super(reason.isEmpty() ? "no message from git" : reason);
+        }
     }
 
     /** git's messages may echo the remote URL, token included; and never repeat the password itself. */

@@ -3,6 +3,7 @@ package dev.exprun.tagging;
 import dev.exprun.core.ExpError;
 import dev.exprun.core.ExpFailure;
 import dev.exprun.core.ExpLog;
+import dev.exprun.core.RemoteGit;
 import dev.exprun.gate.GateResult;
 import dev.exprun.git.GitProvenance;
 import dev.exprun.git.GitProvenanceResolver;
@@ -91,7 +92,7 @@ public final class ModelTagger {
                         + "); tags are never moved or overwritten. Nothing was tagged.",
                         "choose a new name (-Dexp.tagName), e.g. with the next minor version; git fetch --tags shows the remote's");
             });
-        } catch (RemoteTags.RemoteUnreachable e) {
+        } catch (RemoteGit.Unreachable e) {
             if (options.push()) {
                 throw new ExpError("Cannot reach the remote " + options.remoteName() + " to check that it has no tag " + name
                         + "; nothing was tagged: " + e.getMessage(),
@@ -151,7 +152,7 @@ public final class ModelTagger {
     private static boolean remoteHasOther(RemoteTags remote, String name, ObjectId tagId) {
         try {
             return remote.lookup(name).filter(id -> !id.equals(tagId.name())).isPresent();
-        } catch (RemoteTags.RemoteUnreachable e) {
+        } catch (RemoteGit.Unreachable e) {
             return false;
         }
     }

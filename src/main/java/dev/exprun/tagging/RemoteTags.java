@@ -2,7 +2,6 @@ package dev.exprun.tagging;
 
 import dev.exprun.core.ExternalProgram;
 import dev.exprun.core.RemoteGit;
-import dev.exprun.git.RemoteUrl;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -22,23 +21,12 @@ final class RemoteTags {
 
     RemoteTags(Path workTree, String remote, GitCredentials credentials) {
         this.remote = remote;
-        this.git = credentials == null ? new RemoteGit(workTree, null, null, RemoteUrl::redact)
-                : new RemoteGit(workTree, credentials.username(), credentials.password(), RemoteUrl::redact);
+        this.git = GitCredentials.remoteGit(workTree, credentials);
     }
 
-    /** The id the remote's tag points at; empty when the remote has no such tag. Unreachable: RemoteUnreachable. */
+    /** The id the remote's tag points at; empty when the remote has no such tag. Unreachable: RemoteGit.Unreachable. */
     Optional<String> lookup(String name) {
-        ExternalProgram.Result r = git("ls-remote", "--tags", remote, "refs/tags/" + name);
-        if (r.exit() != 0) {
-            throw new RemoteUnreachable(redact(r.err().strip()));
-        }
-        for (String line : r.outText().split("\n")) {
-            String[] parts = line.split("\t");
-            if (parts.length == 2 && parts[1].equals("refs/tags/" + name)) {
-                return Optional.of(parts[0]);
-            }
-        }
-        return Optional.empty();
+        return git.remoteRef(remote, "refs/tags/" + name);
     }
 
     Push push(String name) {
@@ -72,12 +60,5 @@ final class RemoteTags {
     /** git's messages may echo the remote URL, token included; and never repeat the password itself. */
     String redact(String text) {
         return git.redact(text);
-    }
-
-    /** The remote could not be asked: network, credentials, a wrong URL. */
-    static final class RemoteUnreachable extends RuntimeException {
-        RemoteUnreachable(String reason) {
-            super(reason.isEmpty() ? "no message from git" : reason);
-        }
     }
 }
